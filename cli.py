@@ -1,0 +1,60 @@
+"""transship command line: one command per job, ``transship COMMAND --help`` for each.
+
+Commands live in the ``commands`` package, one module per family; this module
+builds the click group and turns domain errors into one-line messages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from commands.common import CliError
+
+# Modules that add commands to the group (each defines ``register(group)``).
+COMMAND_MODULES = (
+    "commands.store",
+    "commands.ingest",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="transship")
+def transship() -> None:
+    """Knowledge graph of export-control transshipment networks.
+
+    The store is chosen the same way for every command: --store, else the
+    TRANSSHIP_STORE variable, else ./transship-data (a directory for the embedded
+    store, or a bolt:// / neo4j:// URI).
+    """
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(transship)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (1 for errors, 2 for usage)."""
+    from graph.schema import SchemaError
+    from graph.stores import StoreError
+
+    try:
+        transship.main(args=argv, prog_name="transship", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("transship: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (StoreError, SchemaError, CliError, FileNotFoundError, PermissionError, ValueError) as exc:
+        click.echo(f"transship: error: {exc}", err=True)
+        return 1
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

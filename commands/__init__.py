@@ -1,0 +1,1 @@
+"""Command families of the transship CLI (see cli.py)."""

@@ -1,0 +1,490 @@
+"""Embedded store: networkx in process, persisted as Parquet generations in a directory.
+
+Layout of a store directory::
+
+    MANIFEST.json        format, schema version, current generation, row counts
+    gen-000007/          nodes.parquet, edges.parquet, evidence.parquet
+    gen-000006/          the previous generation, kept for readers still on it
+    .lock                writers take an exclusive flock on it
+
+A write builds the next generation in a hidden temporary directory, fsyncs it,
+renames it into place and only then atomically replaces ``MANIFEST.json``.
+A process killed at any point leaves the manifest naming a complete generation,
+and readers, who follow the manifest, never see half a write.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from graph.schema import (
+    EDGE_RULES, SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate,
+)
+from graph.stores import Direction, StoreError, WriteResult
+from graph.stores.frames import (
+    EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, dump_props, edge_from_row, edge_row, evidence_from_row,
+    evidence_rows, frames_to_networkx, load_props, node_from_row,
+)
+
+FORMAT = "transship-embedded"
+MANIFEST = "MANIFEST.json"
+STAGE_CHUNK = 100_000  # rows staged in Python before they become an Arrow table
+
+_S, _F = pa.string(), pa.float64()
+SCHEMAS: dict[str, pa.Schema] = {
+    "nodes": pa.schema([(name, _S) for name in NODE_FIELDS]),
+    "edges": pa.schema([(n, _F if n in ("value_usd", "quantity") else _S) for n in EDGE_FIELDS]),
+    "evidence": pa.schema([(n, _F if n == "confidence" else _S) for n in EVIDENCE_FIELDS]),
+}
+EVIDENCE_KEY = ["owner", "source", "locator", "extractor"]
+
+
+def merge_props(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Union of two prop maps: lists are merged in order, the first scalar value wins.
+
+    >>> merge_props({"aliases": ["A"], "inn": "1"}, {"aliases": ["B", "A"], "inn": "2", "x": 1})
+    {'aliases': ['A', 'B'], 'inn': '1', 'x': 1}
+    """
+    merged = dict(old)
+    for key, value in new.items():
+        if key not in merged or merged[key] in (None, "", []):
+            merged[key] = value
+        elif isinstance(merged[key], list) and isinstance(value, list):
+            merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+    return merged
+
+
+def _empty(table: str) -> pd.DataFrame:
+    return SCHEMAS[table].empty_table().to_pandas()
+
+
+class _Staging:
+    """Records of one write, collected in bounded-size Arrow chunks."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, list[Any]] = {}  # id -> [type, key, name, country, props]
+        self.node_evidence: list[tuple[Any, ...]] = []
+        self.edge_rows: list[tuple[Any, ...]] = []
+        self.evidence: list[tuple[Any, ...]] = []
+        self.edge_tables: list[pa.Table] = []
+        self.evidence_tables: list[pa.Table] = []
+
+    def add(self, record: Record) -> None:
+        if not record.evidence:
+            raise SchemaError(f"{record.type} record without evidence: {record}")
+        validate(record)
+        if isinstance(record, Node):
+            nid = record.id
+            known = self.nodes.get(nid)
+            if known is None:
+                self.nodes[nid] = [record.type.value, record.key, record.name, record.country, dict(record.props)]
+            else:
+                known[3] = known[3] or record.country
+                known[4] = merge_props(known[4], dict(record.props))
+            self.evidence.extend(evidence_rows(nid, record.evidence))
+        elif isinstance(record, Edge):
+            self.edge_rows.append(edge_row(record))
+            self.evidence.extend(evidence_rows(record.id, record.evidence))
+        else:
+            raise SchemaError(f"not a record: {record!r}")
+        if len(self.edge_rows) >= STAGE_CHUNK or len(self.evidence) >= STAGE_CHUNK:
+            self.seal()
+
+    def seal(self) -> None:
+        """Move the Python rows into Arrow tables to keep memory bounded."""
+        if self.edge_rows:
+            self.edge_tables.append(_table("edges", self.edge_rows))
+            self.edge_rows = []
+        if self.evidence:
+            self.evidence_tables.append(_table("evidence", self.evidence))
+            self.evidence = []
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        self.seal()
+        edges = _concat("edges", self.edge_tables)
+        evidence = _concat("evidence", self.evidence_tables)
+        return edges.drop_duplicates("id"), evidence.drop_duplicates(EVIDENCE_KEY)
+
+
+def _table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True))
+    return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, SCHEMAS[name], strict=True)],
+                                schema=SCHEMAS[name])
+
+
+def _concat(name: str, tables: list[pa.Table]) -> pd.DataFrame:
+    if not tables:
+        return _empty(name)
+    return pa.concat_tables(tables).to_pandas()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class EmbeddedStore:
+    """The default store: frames in memory, a networkx view on demand, Parquet on disk.
+
+    Args:
+        path: the store directory.
+        create: create an empty store when ``path`` does not exist.
+
+    Examples:
+        >>> import tempfile
+        >>> from graph.schema import Evidence, Node, NodeType
+        >>> store = EmbeddedStore(tempfile.mkdtemp() + "/s")
+        >>> ev = Evidence("doc:example", "row 1", "doctest/1")
+        >>> store.write([Node(NodeType.COUNTRY, "RU", "Russia", evidence=(ev,))]).nodes_added
+        1
+        >>> store.write([Node(NodeType.COUNTRY, "RU", "Russia", evidence=(ev,))]).changed
+        False
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        self.location = str(path)
+        self.generation = 0
+        self._nodes = _empty("nodes")
+        self._edges = _empty("edges")
+        self._evidence = _empty("evidence")
+        self._derived: dict[str, Any] = {}
+        self._open(create)
+
+    # ---- opening and reading generations -------------------------------------------------
+    def _open(self, create: bool) -> None:
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"no store at {self.path}: run 'transship demo' or 'transship ingest' first")
+            return
+        if not self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a file, not a directory")
+        manifest = self.path / MANIFEST
+        if not manifest.exists():
+            if any(p for p in self.path.iterdir() if p.name != ".lock" and not p.name.startswith(".gen-")):
+                raise StoreError(f"{self.path} is not a transship store (no {MANIFEST}) and is not empty")
+            if not create:
+                raise StoreError(f"no store at {self.path}: run 'transship demo' or 'transship ingest' first")
+            return
+        self._load_current()
+
+    def _read_manifest(self) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads((self.path / MANIFEST).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(f"store manifest {self.path / MANIFEST} is corrupt: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StoreError(f"{self.path / MANIFEST} is not a transship store manifest")
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise StoreError(
+                f"store at {self.path} has schema version {data.get('schema_version')!r}; "
+                f"this transship reads version {SCHEMA_VERSION}"
+            )
+        return data
+
+    def _load_current(self) -> None:
+        # A reader may race a writer that removes an old generation: retry on the new manifest.
+        for attempt in range(5):
+            manifest = self._read_manifest()
+            try:
+                self._load_generation(manifest)
+                return
+            except FileNotFoundError:
+                time.sleep(0.05 * (attempt + 1))
+        raise StoreError(f"store at {self.path} keeps changing under the reader; try again")
+
+    def _load_generation(self, manifest: dict[str, Any]) -> None:
+        gen_dir = self.path / str(manifest.get("dir", ""))
+        if not gen_dir.is_dir():
+            raise FileNotFoundError(gen_dir)
+        frames = {}
+        for name in SCHEMAS:
+            file = gen_dir / f"{name}.parquet"
+            try:
+                table = pq.read_table(file, schema=SCHEMAS[name])
+            except FileNotFoundError:
+                raise
+            except (OSError, pa.ArrowException) as exc:
+                raise StoreError(f"store file {file} is corrupt or unreadable: {exc}") from exc
+            expected = manifest.get("rows", {}).get(name)
+            if expected != table.num_rows:
+                raise StoreError(f"store file {file} has {table.num_rows} rows, manifest says {expected}")
+            frames[name] = table.to_pandas()
+        self._nodes, self._edges, self._evidence = frames["nodes"], frames["edges"], frames["evidence"]
+        self.generation = int(manifest["generation"])
+        self._derived = {}
+
+    def refresh(self) -> bool:
+        """Reload when another process committed a newer generation; True if it did."""
+        if not (self.path / MANIFEST).exists():
+            return False
+        if self._read_manifest()["generation"] != self.generation:
+            self._load_current()
+            return True
+        return False
+
+    # ---- writing ----------------------------------------------------------------------------
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def write(self, records: Iterable[Record]) -> WriteResult:
+        """Add records in one atomic step; see the module docstring.
+
+        Raises:
+            SchemaError: a record breaks the schema; nothing is written then.
+        """
+        staging = _Staging()
+        for record in records:
+            staging.add(record)
+        with self._writer_lock():
+            self.refresh()
+            nodes, nodes_added, nodes_updated = self._merged_nodes(staging)
+            new_edges, new_evidence = staging.frames()
+            node_types = pd.Series(nodes["type"].to_numpy(), index=nodes["id"].to_numpy())
+            edges, edges_added = self._merged_edges(new_edges, node_types)
+            evidence, evidence_added = self._merged_evidence(new_evidence, node_types, edges)
+            result = WriteResult(nodes_added, nodes_updated, edges_added, evidence_added)
+            if result.changed or not (self.path / MANIFEST).exists():
+                self._persist(nodes, edges, evidence)
+                self._nodes, self._edges, self._evidence = nodes, edges, evidence
+                self._derived = {}
+        return result
+
+    def _merged_nodes(self, staging: _Staging) -> tuple[pd.DataFrame, int, int]:
+        if not staging.nodes:
+            return self._nodes, 0, 0
+        position = self._node_position()
+        fresh: list[tuple[Any, ...]] = []
+        updates: dict[int, tuple[str | None, str]] = {}
+        for nid, (ntype, key, name, country, props) in staging.nodes.items():
+            pos = position.get(nid)
+            if pos is None:
+                fresh.append((nid, ntype, key, name, country, dump_props(props)))
+                continue
+            old = self._nodes.iloc[pos]
+            old_country = None if pd.isna(old["country"]) else old["country"]
+            merged = dump_props(merge_props(load_props(old["props"]), props))
+            if merged != old["props"] or (country and not old_country):
+                updates[pos] = (old_country or country, merged)
+        nodes = self._nodes
+        if updates:
+            nodes = nodes.copy()
+            rows = list(updates)
+            nodes.iloc[rows, nodes.columns.get_loc("country")] = [updates[r][0] for r in rows]
+            nodes.iloc[rows, nodes.columns.get_loc("props")] = [updates[r][1] for r in rows]
+        if fresh:
+            nodes = pd.concat([nodes, _table("nodes", fresh).to_pandas()], ignore_index=True)
+        return nodes, len(fresh), len(updates)
+
+    def _merged_edges(self, new: pd.DataFrame, node_types: pd.Series) -> tuple[pd.DataFrame, int]:
+        new = new[~new["id"].isin(self._edges["id"])]
+        if new.empty:
+            return self._edges, 0
+        src_t = new["source"].map(node_types)
+        dst_t = new["target"].map(node_types)
+        missing = new[src_t.isna() | dst_t.isna()]
+        if not missing.empty:
+            row = missing.iloc[0]
+            raise SchemaError(
+                f"{len(missing)} edge(s) point at unknown nodes, e.g. {row['type']} {row['source']} -> {row['target']}"
+            )
+        shapes = pd.DataFrame({"s": src_t, "e": new["type"], "t": dst_t}).drop_duplicates()
+        for s, e, t in shapes.itertuples(index=False, name=None):
+            if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
+                raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
+        return pd.concat([self._edges, new], ignore_index=True), len(new)
+
+    def _merged_evidence(
+        self, new: pd.DataFrame, node_types: pd.Series, edges: pd.DataFrame
+    ) -> tuple[pd.DataFrame, int]:
+        if new.empty:
+            return self._evidence, 0
+        old = self._evidence
+        known_owner = new["owner"].isin(old["owner"])
+        if known_owner.any():
+            seen = old[old["owner"].isin(new.loc[known_owner, "owner"])][EVIDENCE_KEY]
+            flagged = new.merge(seen.assign(_seen=True), how="left", on=EVIDENCE_KEY)["_seen"].fillna(False)
+            new = new[~flagged.to_numpy(dtype=bool)]
+        if new.empty:
+            return old, 0
+        return pd.concat([old, new], ignore_index=True), len(new)
+
+    def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame, evidence: pd.DataFrame) -> None:
+        generation = self.generation + 1
+        final = self.path / f"gen-{generation:06d}"
+        tmp = self.path / f".gen-{generation:06d}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        rows = {}
+        for name, frame in (("nodes", nodes), ("edges", edges), ("evidence", evidence)):
+            table = pa.Table.from_pandas(frame, schema=SCHEMAS[name], preserve_index=False)
+            file = tmp / f"{name}.parquet"
+            pq.write_table(table, file, compression="zstd")
+            with open(file, "rb+") as handle:
+                os.fsync(handle.fileno())
+            rows[name] = table.num_rows
+        _fsync_dir(tmp)
+        if final.exists():  # left by a writer killed after its rename, before its manifest
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        _fsync_dir(self.path)
+        manifest = {
+            "format": FORMAT, "schema_version": SCHEMA_VERSION, "generation": generation,
+            "dir": final.name, "rows": rows, "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        tmp_manifest = self.path / f".{MANIFEST}.tmp-{os.getpid()}"
+        with open(tmp_manifest, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_manifest, self.path / MANIFEST)
+        _fsync_dir(self.path)
+        self.generation = generation
+        self._remove_stale(keep={final.name, f"gen-{generation - 1:06d}"})
+
+    def _remove_stale(self, keep: set[str]) -> None:
+        for entry in self.path.iterdir():
+            stale_gen = entry.name.startswith("gen-") and entry.name not in keep
+            if stale_gen or entry.name.startswith((".gen-", f".{MANIFEST}.tmp")):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+
+    # ---- reading ----------------------------------------------------------------------------
+    def _node_position(self) -> dict[str, int]:
+        if "node_pos" not in self._derived:
+            self._derived["node_pos"] = {nid: i for i, nid in enumerate(self._nodes["id"])}
+        pos: dict[str, int] = self._derived["node_pos"]
+        return pos
+
+    def _edge_position(self) -> pd.Index:
+        if "edge_index" not in self._derived:
+            self._derived["edge_index"] = pd.Index(self._edges["id"])
+        index: pd.Index = self._derived["edge_index"]
+        return index
+
+    def _evidence_groups(self) -> dict[str, np.ndarray]:
+        if "evidence_groups" not in self._derived:
+            self._derived["evidence_groups"] = self._evidence.groupby("owner", sort=False).indices
+        groups: dict[str, np.ndarray] = self._derived["evidence_groups"]
+        return groups
+
+    def _incident(self, column: str) -> dict[str, np.ndarray]:
+        key = f"incident_{column}"
+        if key not in self._derived:
+            self._derived[key] = self._edges.groupby(column, sort=False).indices
+        groups: dict[str, np.ndarray] = self._derived[key]
+        return groups
+
+    def evidence_of(self, ids: Iterable[str]) -> dict[str, tuple[Evidence, ...]]:
+        """Evidence per node or edge id (ids without evidence are left out)."""
+        groups = self._evidence_groups()
+        out: dict[str, tuple[Evidence, ...]] = {}
+        for owner in ids:
+            rows = groups.get(owner)
+            if rows is not None:
+                part = self._evidence.iloc[np.sort(rows)]
+                out[owner] = tuple(evidence_from_row(r) for r in part.to_dict("records"))
+        return out
+
+    def get_node(self, node_id: str) -> Node | None:
+        pos = self._node_position().get(node_id)
+        if pos is None:
+            return None
+        return node_from_row(self._nodes.iloc[pos], self.evidence_of([node_id]).get(node_id, ()))
+
+    def get_edge(self, edge_id: str) -> Edge | None:
+        index = self._edge_position()
+        if edge_id not in index:
+            return None
+        row = self._edges.iloc[index.get_loc(edge_id)]
+        return edge_from_row(row, self.evidence_of([edge_id]).get(edge_id, ()))
+
+    def nodes(self, type: NodeType | None = None) -> Iterator[Node]:
+        frame = self._nodes if type is None else self._nodes[self._nodes["type"] == NodeType(type).value]
+        for row in frame.to_dict("records"):
+            yield node_from_row(row)
+
+    def edges(self, type: EdgeType | None = None) -> Iterator[Edge]:
+        frame = self._edges if type is None else self._edges[self._edges["type"] == EdgeType(type).value]
+        for row in frame.to_dict("records"):
+            yield edge_from_row(row)
+
+    def edges_of(self, node_id: str, direction: Direction = "both") -> Iterator[Edge]:
+        positions: list[np.ndarray] = []
+        if direction in ("out", "both"):
+            positions.append(self._incident("source").get(node_id, np.empty(0, dtype=np.int64)))
+        if direction in ("in", "both"):
+            positions.append(self._incident("target").get(node_id, np.empty(0, dtype=np.int64)))
+        rows = np.unique(np.concatenate(positions)) if positions else np.empty(0, dtype=np.int64)
+        frame = self._edges.iloc[rows]
+        evidence = self.evidence_of(frame["id"])
+        for row in frame.to_dict("records"):
+            yield edge_from_row(row, evidence.get(row["id"], ()))
+
+    def node_frame(self) -> pd.DataFrame:
+        """All nodes (NODE_COLUMNS); do not modify the returned frame."""
+        return self._nodes
+
+    def edge_frame(self, types: Iterable[EdgeType] | None = None) -> pd.DataFrame:
+        """All edges with combined confidence and evidence counts (EDGE_COLUMNS), ordered by id."""
+        if "edge_frame" not in self._derived:
+            ev = self._evidence
+            grouped = pd.DataFrame({"owner": ev["owner"], "l": np.log1p(-ev["confidence"].clip(upper=1 - 1e-12))})
+            agg = grouped.groupby("owner", sort=False)["l"].agg(["sum", "size"])
+            frame = self._edges.join(agg, on="id")
+            frame["confidence"] = (1.0 - np.exp(frame.pop("sum").fillna(0.0))).round(6)
+            frame["n_evidence"] = frame.pop("size").fillna(0).astype("int64")
+            columns = [*EDGE_FIELDS[:-1], "confidence", "n_evidence", "props"]
+            self._derived["edge_frame"] = frame[columns].sort_values("id", ignore_index=True)
+        frame_all: pd.DataFrame = self._derived["edge_frame"]
+        if types is None:
+            return frame_all
+        wanted = [EdgeType(t).value for t in types]
+        return frame_all[frame_all["type"].isin(wanted)].reset_index(drop=True)
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """All evidence rows (EVIDENCE_COLUMNS); do not modify the returned frame."""
+        return self._evidence
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx view of the store (built on first use, cached until the next write)."""
+        if "graph" not in self._derived:
+            self._derived["graph"] = frames_to_networkx(self._nodes, self.edge_frame())
+        graph: nx.MultiDiGraph = self._derived["graph"]
+        return graph
+
+    def counts(self) -> dict[str, int]:
+        out = {f"nodes.{k}": int(v) for k, v in self._nodes["type"].value_counts().sort_index().items()}
+        out |= {f"edges.{k}": int(v) for k, v in self._edges["type"].value_counts().sort_index().items()}
+        out |= {"nodes": len(self._nodes), "edges": len(self._edges), "evidence": len(self._evidence)}
+        return out
+
+    def close(self) -> None:
+        self._derived = {}

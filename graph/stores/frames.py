@@ -1,0 +1,105 @@
+"""Conversions between records, column frames and networkx, shared by every backend."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+import orjson
+import pandas as pd
+
+from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
+
+NODE_FIELDS = ("id", "type", "key", "name", "country", "props")
+EDGE_FIELDS = (
+    "id", "type", "source", "target", "key", "date", "hs_code", "value_usd",
+    "quantity", "origin_country", "props",
+)
+EVIDENCE_FIELDS = ("owner", "source", "locator", "extractor", "confidence", "observed", "excerpt")
+
+
+def dump_props(props: Mapping[str, Any]) -> str:
+    """Props as canonical JSON text (sorted keys), ``{}`` when empty."""
+    if not props:
+        return "{}"
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+def load_props(text: str | None) -> dict[str, Any]:
+    """Props from JSON text; empty for missing."""
+    if not text or text == "{}":
+        return {}
+    loaded: dict[str, Any] = orjson.loads(text)
+    return loaded
+
+
+def node_row(node: Node) -> tuple[Any, ...]:
+    """One row of the node table."""
+    return (node.id, node.type.value, node.key, node.name, node.country, dump_props(node.props))
+
+
+def edge_row(edge: Edge) -> tuple[Any, ...]:
+    """One row of the edge table."""
+    return (
+        edge.id, edge.type.value, edge.source, edge.target, edge.key, edge.date, edge.hs_code,
+        edge.value_usd, edge.quantity, edge.origin_country, dump_props(edge.props),
+    )
+
+
+def evidence_rows(owner: str, evidence: Iterable[Evidence]) -> Iterator[tuple[Any, ...]]:
+    """Rows of the evidence table for one owner."""
+    for ev in evidence:
+        yield (owner, ev.source, ev.locator, ev.extractor, float(ev.confidence), ev.observed, ev.excerpt)
+
+
+def _opt(value: Any) -> Any:
+    """None for pandas/arrow missing values."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def evidence_from_row(row: Mapping[str, Any]) -> Evidence:
+    """An Evidence from an evidence-table row."""
+    return Evidence(
+        source=row["source"], locator=row["locator"] or "", extractor=row["extractor"],
+        confidence=float(row["confidence"]), observed=_opt(row["observed"]), excerpt=_opt(row["excerpt"]),
+    )
+
+
+def node_from_row(row: Mapping[str, Any], evidence: tuple[Evidence, ...] = ()) -> Node:
+    """A Node from a node-table row."""
+    return Node(
+        type=NodeType(row["type"]), key=row["key"], name=row["name"], country=_opt(row["country"]),
+        props=load_props(row["props"]), evidence=evidence,
+    )
+
+
+def edge_from_row(row: Mapping[str, Any], evidence: tuple[Evidence, ...] = ()) -> Edge:
+    """An Edge from an edge-table row."""
+    value, qty = _opt(row["value_usd"]), _opt(row["quantity"])
+    return Edge(
+        type=EdgeType(row["type"]), source=row["source"], target=row["target"], key=row["key"] or "",
+        date=_opt(row["date"]), hs_code=_opt(row["hs_code"]),
+        value_usd=None if value is None else float(value), quantity=None if qty is None else float(qty),
+        origin_country=_opt(row["origin_country"]), props=load_props(row["props"]), evidence=evidence,
+    )
+
+
+def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGraph:
+    """A MultiDiGraph keyed by edge id, with the scalar columns as attributes."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(
+        (nid, {"type": t, "name": n, "country": _opt(c)})
+        for nid, t, n, c in zip(nodes["id"], nodes["type"], nodes["name"], nodes["country"], strict=True)
+    )
+    cols = ["source", "target", "id", "type", "date", "hs_code", "value_usd", "confidence"]
+    graph.add_edges_from(
+        (s, t, eid, {"type": et, "date": _opt(d), "hs_code": _opt(h), "value_usd": _opt(v), "confidence": c})
+        for s, t, eid, et, d, h, v, c in edges[cols].itertuples(index=False, name=None)
+    )
+    return graph
