@@ -17,6 +17,17 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
+# Conventions for props shared by every source (values that accumulate are lists):
+#   Company/Person: aliases [str], identifiers ["inn:7722476458", "ogrn:...", "uscc:..."],
+#     roles ["manufacturer" | "distributor" | "defense_buyer" | ...],
+#     role_reasons ["defense_buyer: <why> [<source>]"], registered "YYYY-MM-DD", address [str],
+#     listed ["<list id>"] (see LISTED_ON edges for dates), tags [str]
+#   Good: hs6, hs4, category, chpl_tier, description, part_numbers [str]
+#   Edge SHIPPED/SUPPLIES: description, brand, part_number, unit, record_id, category, chpl_tier,
+#     derivation "record" (customs) or "text" (claims from news; lower confidence)
+#   Edge LISTED_ON: list, program, start_date, end_date (delisting), citation
+# Company role "defense_buyer" marks a Russian defense buyer; "manufacturer" in a US company marks a US maker.
+
 
 class NodeType(StrEnum):
     """Kinds of node. Values double as Neo4j labels."""
