@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "commands.store",
     "commands.ingest",
     "commands.demo",
+    "commands.export",
 )
 
 
