@@ -43,8 +43,10 @@ def prop_list(props_text: str | None, key: str) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def node_role(country: str | None, props_text: str | None) -> str:
-    """Role of a node in a chain picture: US maker, defense buyer or intermediary."""
+def node_role(node_type: str, country: str | None, props_text: str | None) -> str:
+    """Role of a node in a picture: US maker, maker, defense buyer, intermediary, or its type (country, good ...)."""
+    if node_type not in ("Company", "Person"):
+        return node_type.lower()
     roles = prop_list(props_text, "roles")
     if "defense_buyer" in roles:
         return "defense buyer"

@@ -18,6 +18,7 @@ from app_support.frames import node_role
 
 ROLE_COLOURS = {
     "US maker": "#1f77b4", "maker": "#6baed6", "intermediary": "#ff7f0e", "defense buyer": "#d62728",
+    "country": "#2ca02c", "good": "#bcbd22", "listing": "#8c564b", "document": "#17becf", "weapon": "#000000",
 }
 OTHER_COLOUR = "#7f7f7f"
 MAX_ARROWS = 400  # annotations are slow in the browser beyond a few hundred
@@ -88,7 +89,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: Mapping[
     fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", name="edge (click for evidence)",
                              marker={"size": 9, "symbol": "diamond", "color": "#bbbbbb"},
                              customdata=mid_data, hovertext=mid_text, hoverinfo="text"))
-    roles = [node_role(c, p) for c, p in zip(nodes["country"], nodes["props"], strict=True)]
+    roles = [node_role(t, c, p) for t, c, p in zip(nodes["type"], nodes["country"], nodes["props"], strict=True)]
     frame = nodes.assign(role=roles)
     for role, part in frame.groupby("role", sort=False):
         labels = [f"{n} ({c})" if isinstance(c, str) else str(n) for n, c in zip(part["name"], part["country"],
@@ -109,10 +110,20 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: Mapping[
     fig.update_layout(
         title=title, height=height, dragmode="pan", hovermode="closest", clickmode="event+select",
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        xaxis={"visible": False}, yaxis={"visible": False},
+        xaxis={"visible": False, "range": _padded([p[0] for p in pos.values()], 0.25)},
+        yaxis={"visible": False, "range": _padded([p[1] for p in pos.values()], 0.15)},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
     )
     return fig
+
+
+def _padded(values: list[float], share: float) -> list[float] | None:
+    """An axis range around ``values`` with room for labels."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    pad = max(high - low, 1.0) * share
+    return [low - pad, high + pad]
 
 
 def selected_item(event: Any) -> tuple[str, str] | None:

@@ -92,9 +92,10 @@ def test_evidence_table_labels_and_orders(store) -> None:
 
 def test_names_and_roles(store) -> None:
     assert names_of(store, [ROMASHKA, "x"]) == {ROMASHKA: "OOO Romashka", "x": "x"}
-    assert node_role("US", '{"roles": ["manufacturer"]}') == "US maker"
-    assert node_role("RU", '{"roles": ["defense_buyer"]}') == "defense buyer"
-    assert node_role("HK", "{}") == "intermediary"
+    assert node_role("Company", "US", '{"roles": ["manufacturer"]}') == "US maker"
+    assert node_role("Company", "RU", '{"roles": ["defense_buyer"]}') == "defense buyer"
+    assert node_role("Company", "HK", "{}") == "intermediary"
+    assert node_role("Country", "HK", "{}") == "country"
 
 
 def test_stats_table(store) -> None:
