@@ -17,6 +17,15 @@ def wait_idle(page) -> None:
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT)
 
 
+def click_point(page, chart, label: str) -> None:
+    """Click the marker whose text label is ``label`` (plotly listens on its drag layer, so click by position)."""
+    text = chart.locator("g.scatterlayer g.textpoint text", has_text=label).first
+    box = text.bounding_box()
+    assert box is not None, f"no point labelled {label!r}"
+    # The marker sits just below its label (textposition="top center").
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 10)
+
+
 def test_entity_page_in_browser(app_url: str, browser_page) -> None:
     page = browser_page
     requests: list[str] = []
@@ -30,6 +39,8 @@ def test_entity_page_in_browser(app_url: str, browser_page) -> None:
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".scatterlayer .trace").first.wait_for(timeout=WAIT)
     assert chart.locator("g.scatterlayer path.point").count() >= 5
+    click_point(page, chart, "OOO Romashka (RU)")
+    page.get_by_text("Selected node: OOO Romashka (Company)").wait_for(timeout=WAIT)
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "app-entity.png"), full_page=True)
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
