@@ -1,7 +1,8 @@
 """transship command line: one command per job, ``transship COMMAND --help`` for each.
 
 Commands live in the ``commands`` package, one module per family, each with a
-``register(group)`` function that this module finds and calls; it builds the click group and turns domain errors into one-line messages.
+``register(group)`` function that this module finds and calls (no list to edit);
+it builds the click group and turns domain errors into one-line messages.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import click
 
 from commands.common import CliError
+
 
 def command_modules() -> list[str]:
     """Modules of the ``commands`` package that add commands (those defining ``register(group)``)."""
