@@ -15,6 +15,7 @@ and readers, who follow the manifest, never see half a write.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -197,26 +198,41 @@ class EmbeddedStore:
                 f"store at {self.path} has schema version {data.get('schema_version')!r}; "
                 f"this transship reads version {SCHEMA_VERSION}"
             )
+        generation, gen_dir, rows = data.get("generation"), data.get("dir"), data.get("rows")
+        if (not isinstance(generation, int) or not isinstance(gen_dir, str) or gen_dir != f"gen-{generation:06d}"
+                or not isinstance(rows, dict)):
+            raise StoreError(f"store manifest {self.path / MANIFEST} is corrupt: bad generation, dir or rows")
         return data
 
     def _load_current(self) -> None:
         # A reader may race a writer that removes an old generation: retry on the new manifest.
-        for attempt in range(5):
+        # When the manifest stays the same and its files are still missing, the store is damaged.
+        last: tuple[Any, ...] | None = None
+        for attempt in range(6):
             manifest = self._read_manifest()
             try:
                 self._load_generation(manifest)
                 return
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
+                seen = (manifest.get("generation"), manifest.get("dir"))
+                if seen == last:
+                    raise StoreError(
+                        f"store at {self.path} is damaged: generation {seen[0]} names "
+                        f"{Path(exc.filename).relative_to(self.path) if exc.filename else exc}, which is missing"
+                    ) from exc
+                last = seen
                 time.sleep(0.05 * (attempt + 1))
         raise StoreError(f"store at {self.path} keeps changing under the reader; try again")
 
     def _load_generation(self, manifest: dict[str, Any]) -> None:
         gen_dir = self.path / str(manifest.get("dir", ""))
         if not gen_dir.is_dir():
-            raise FileNotFoundError(gen_dir)
+            raise FileNotFoundError(errno.ENOENT, "generation directory missing", str(gen_dir))
         frames = {}
         for name in SCHEMAS:
             file = gen_dir / f"{name}.parquet"
+            if not file.exists():
+                raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
             try:
                 table = pq.read_table(file, schema=SCHEMAS[name])
             except FileNotFoundError:
