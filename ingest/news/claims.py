@@ -29,7 +29,11 @@ OWNER_AFTER = (("subsidiary", "of"), ("subsidiaries", "of"), ("front", "for"), (
 OWNER_BEFORE = frozenset({"owns", "owned", "controls", "controlled", "created", "established", "operates"})
 LIST_VERBS = frozenset({"designated", "designating", "designate", "designates", "sanctioned", "sanctioning",
                         "sanctions", "blacklisted", "listed", "added", "adding", "adds", "add", "targeted",
-                        "targeting", "targets"})
+                        "targeting", "targets", "placed", "placing", "put"})
+NEGATIONS = frozenset({"not", "never", "n't", "no", "denied", "denies", "deny"})
+# Words that may not sit between coordinated names ("A, a UAE firm, and its partner B" is fine).
+_GAP_BLOCKERS = frozenset({"to", "from", "by", "for", "with", "of", "in", "into", "via", "through", "which", "who",
+                           "that", "is", "was", "are", "were", "has", "had", "have", "said", "says", "after"})
 _STOP = frozenset({";", "while", "whereas", "but", "because", "although", "pursuant", "after", "before", "which",
                    "who", "when"})
 _DATE = re.compile(
@@ -125,15 +129,17 @@ class ClaimFinder:
 
     @staticmethod
     def _coordinated(doc: Doc, parties: list[Span]) -> list[Span]:
-        """The first party and those joined to it by commas/and/or (skipping short forms and places)."""
+        """The first party and those joined to it by commas/and/or (appositions and short forms may sit between)."""
         if not parties:
             return []
         group = [parties[0]]
         for prev, ent in zip(parties, parties[1:]):
-            gap = [t for t in doc[prev.end:ent.start] if t.text not in ("*", "**", "(", ")")]
+            gap = [t for t in doc[prev.end:ent.start] if t.text not in ("*", "**")]
             words = {t.lower_ for t in gap}
-            if len(gap) <= 12 and words <= {",", "and", "or", "-", "based", "as", "well", "also", "*", "'s", "’s"} \
-                    | {t.lower_ for t in gap if t.ent_type_ in ("GPE", "ORG", "PERSON") or t.is_title}:
+            joined = bool(words & {",", "and", "or", ";"}) or not gap
+            blocked = any(t.lower_ in _GAP_BLOCKERS or t.lower_ in SUPPLY_VERBS or t.lower_ in BUY_VERBS
+                          or t.lower_ in LIST_VERBS for t in gap)
+            if len(gap) <= 12 and joined and not blocked:
                 group.append(ent)
             else:
                 break
@@ -146,8 +152,15 @@ class ClaimFinder:
                     for e in ents:
                         if e.start <= child.i < e.end:
                             return e
-        before = self._parties(ents, self._clause_start(doc, sent, trigger), trigger)
-        return before[0] if before else None
+        clause = self._clause_start(doc, sent, trigger)
+        before = self._parties(ents, clause, trigger)
+        if before:
+            return before[0]
+        if clause > sent.start and doc[clause - 1].lower_ in ("which", "who", "that"):
+            antecedent = [e for e in self._parties(ents, sent.start, clause - 1) if e.end >= clause - 3]
+            if antecedent:
+                return antecedent[-1]  # "Vega Ltd, which shipped ..." -> Vega Ltd
+        return None
 
     def _objects_after(self, doc: Doc, sent: Span, ents: list[Span], start: int, preps: tuple[str, ...]) -> list[Span]:
         end = self._clause_end(doc, sent, start)
@@ -166,6 +179,8 @@ class ClaimFinder:
         out: list[Claim] = []
         for tok in sent:
             word = tok.lower_
+            if any(t.lower_ in NEGATIONS for t in doc[max(sent.start, tok.i - 3):tok.i]):
+                continue
             if word in SUPPLY_VERBS or word in SUPPLY_NOUNS:
                 passive = doc[tok.i - 1].lower_ in ("was", "were", "been", "being", "be") if tok.i > 0 else False
                 if passive:
@@ -228,7 +243,7 @@ class ClaimFinder:
         out: list[Claim] = []
         lists = [e for e in ents if e.label_ in ("LIST", "AGENCY")]
         for tok in sent:
-            if tok.lower_ not in LIST_VERBS or (tok.i > 0 and doc[tok.i - 1].lower_ in ("not", "never")):
+            if tok.lower_ not in LIST_VERBS or any(t.lower_ in NEGATIONS for t in doc[max(sent.start, tok.i - 3):tok.i]):
                 continue
             named = [e for e in lists if e.label_ == "LIST"] or lists
             if not named and tok.lower_ not in ("designated", "designating", "sanctioned"):
@@ -245,7 +260,7 @@ class ClaimFinder:
                 end = self._clause_end(doc, sent, tok.i + 1)
                 after = self._parties(ents, tok.i + 1, end)
                 subjects = self._coordinated(doc, after) if after and \
-                    doc[tok.i + 1:after[0].start].text.count(" ") <= 4 else []
+                    doc[tok.i + 1:after[0].start].text.count(" ") <= 8 else []
                 strength, rule = 0.7, f"listed-active:{tok.lower_}"
             out += [Claim("listed", s, named[0] if named else None, sent, strength, rule, list_id=list_id)
                     for s in subjects]

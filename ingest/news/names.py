@@ -41,7 +41,6 @@ _BLOCKING_WORDS = frozenset({
     "to", "from", "by", "in", "for", "with", "of", "via", "into", "at", "on", "and", "or", "through", "than",
     "that", "which", "who", "shipped", "supplied", "sold", "sent", "exported", "bought", "is", "was", "are",
 })
-DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ch", "ss", "ic", "k", "z")
 
 
 def _is_cap(text: str) -> bool:
@@ -107,7 +106,8 @@ class NameFinder:
                     j += 1
                 elif tok.text in ("-", ".") and not prev.whitespace_ and nxt and nxt[0].isdigit():
                     j += 1
-                elif tok.text in lx.CONNECTORS and _is_cap(nxt) and nxt not in lx.NAME_STOPWORDS:
+                elif tok.text in lx.CONNECTORS and _is_name_token(nxt) and nxt not in lx.NAME_STOPWORDS \
+                        and not (tok.text in lx.NAME_ENDERS_AFTER_FORM and j - i >= 2 and prev.text in lx.SUFFIX_FORMS):
                     j += 1
                 elif tok.text == "," and nxt in lx.SUFFIX_FORMS:
                     j += 1
@@ -129,7 +129,7 @@ class NameFinder:
             elif g is not None and g.label_ in ("AGENCY", "LIST"):
                 start = g.end
             elif g is not None and g.label_ == "GPE" and g.end < end and (
-                    g.text.endswith(DEMONYM_ENDINGS) or "." in g.text or g.text.isupper()):
+                    g.text in lx.DEMONYMS or "." in g.text or (g.text.isupper() and len(g) == 1)):
                 start = g.end
             else:
                 break
@@ -178,7 +178,7 @@ class NameFinder:
             return "PERSON"
         if person_shape and short is not None and doc[short[1] - 1].text == words[-1]:
             return "PERSON"
-        if left.lower() in lx.ORG_CUES:
+        if left.lower() in lx.ORG_CUES and (len(words) > 1 or words[0] not in lx.GIVEN_NAMES):
             return "ORG"
         if bold:
             return "ORG"
@@ -204,6 +204,8 @@ class NameFinder:
     def _country_left(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         i, between = ent.start - 1, []
         sent_start = ent.sent.start if doc.has_annotation("SENT_START") else 0
+        if i > sent_start and doc[i].text == ",":
+            i -= 1  # "a Georgian freight forwarder, Kartli Cargo LLC"
         while i >= sent_start and len(between) < 8:
             tok = doc[i]
             if tok.text in ("*", "**"):
@@ -237,6 +239,8 @@ class NameFinder:
             i = short[1] + 1
         while i < n and doc[i].text in _SKIPPABLE | {")"}:
             i += 1
+        if i + 1 < n and doc[i].lower_ in ("of", "in") and i + 1 in gpe and gpe[i + 1].text not in lx.DEMONYMS:
+            return gpe[i + 1].kb_id_
         fillers = {",", "which", "who", "is", "was", "are", "were", "a", "an", "the", "also", "itself", "has",
                    "been"}
         seen: list[str] = []
@@ -303,13 +307,14 @@ class NameFinder:
             candidates.extend(Span(doc, e.start, e.end, label="ORG" if e.label_ == "ORG" else "PERSON",
                                    kb_id="model") for e in doc.ents if e.label_ in ("ORG", "PERSON"))
         ents = filter_spans([*gazetteer, *candidates])
-        ents = self._link_aliases(doc, ents)
+        ents = self._link_aliases(doc, ents, [g for g in gazetteer if g.label_ == "GPE"])
         self._set_countries(doc, ents, gazetteer)
         doc.ents = ents
         return doc
 
-    def _link_aliases(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _link_aliases(self, doc: Doc, ents: list[Span], gpe_spans: list[Span]) -> list[Span]:
         aliases: dict[tuple[str, ...], Span] = {}
+        first_words: dict[str, Span] = {}
         for ent in ents:
             if ent.label_ not in ("ORG", "PERSON"):
                 continue
@@ -325,6 +330,17 @@ class NameFinder:
             if ent.label_ == "ORG" and core and len(core) < len(words) and len("".join(core)) >= 4 \
                     and not (len(core) == 1 and core[0] in lx.ORG_WORDS):
                 aliases.setdefault(tuple(core), ent)
+            first = words[0]
+            if ent.label_ == "ORG" and len(words) >= 2 and len(first) >= 4 and first.istitle() \
+                    and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS and ent[0].ent_type_ != "GPE" \
+                    and not any(g.start == ent.start for g in gpe_spans):
+                first_words.setdefault(first, ent)
+        for word, ent in first_words.items():
+            aliases.setdefault((word,), ent)
+        for ent in ents:
+            target = aliases.get(tuple(t.text for t in ent))
+            if target is not None and target is not ent and ent.label_ == target.label_:
+                ent._.canonical = target._.canonical
         if not aliases:
             return ents
         taken = {k for e in ents for k in range(e.start, e.end)}
@@ -341,6 +357,9 @@ class NameFinder:
                     if end <= len(doc) and tuple(t.text for t in doc[i:end]) == words \
                             and not any(k in taken for k in range(i, end)):
                         target = aliases[words]
+                        if len(words) == 1 and words[0] in first_words and end < len(doc) \
+                                and _is_cap(doc[end].text):
+                            continue  # "Orion" alone is an alias, "Orion Group" is another name
                         span = Span(doc, i, end, label=target.label_, kb_id="alias")
                         span._.canonical = target._.canonical
                         extra.append(span)
