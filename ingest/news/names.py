@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from ingest.news.tokens import ENTS_KEY, sentence_start, token_view
 from spacy.util import filter_spans
 
 from ingest.news import lexicon as lx
@@ -65,6 +67,12 @@ class NameFinder:
 
     def __init__(self, nlp: Language, use_model_entities: bool = True) -> None:
         self.use_model_entities = use_model_entities
+        self.nlp = nlp
+
+    @property
+    def model_ner(self) -> bool:
+        """True when a statistical NER runs before this component."""
+        return "ner" in self.nlp.pipe_names
 
     # ---- candidates -------------------------------------------------------------------------------------
     def _bold_spans(self, doc: Doc) -> Iterator[Span]:
@@ -90,16 +98,17 @@ class NameFinder:
                     yield span
 
     def _runs(self, doc: Doc, skip: set[int]) -> Iterator[tuple[int, int]]:
+        tv = token_view(doc)
         headings = _heading_lines(doc.text)
         i, n = 0, len(doc)
         while i < n:
-            if i in skip or not _is_name_token(doc[i].text) or doc[i].text in ("**", "*"):
+            if i in skip or not _is_name_token(tv[i].text) or tv[i].text in ("**", "*"):
                 i += 1
                 continue
             j = i + 1
             while j < n and j not in skip:
-                tok, prev = doc[j], doc[j - 1]
-                nxt = doc[j + 1].text if j + 1 < n else ""
+                tok, prev = tv[j], tv[j - 1]
+                nxt = tv[j + 1].text if j + 1 < n else ""
                 if _is_name_token(tok.text) and "\n" not in prev.whitespace_:
                     j += 1
                 elif tok.text == "-" and not prev.whitespace_ and not tok.whitespace_ and _is_cap(nxt):
@@ -115,14 +124,15 @@ class NameFinder:
                     j += 1
                 else:
                     break
-            start_char = doc[i].idx
+            start_char = tv[i].idx
             if not any(a <= start_char < b for a, b in headings):
                 yield i, j
             i = j
 
     def _trim(self, doc: Doc, start: int, end: int, gazetteer: dict[int, Span]) -> tuple[int, int]:
+        tv = token_view(doc)
         while start < end:
-            tok = doc[start]
+            tok = tv[start]
             g = gazetteer.get(start)
             if tok.text in lx.NAME_STOPWORDS or tok.text in _QUOTES or tok.text in lx.CONNECTORS:
                 start += 1
@@ -133,39 +143,42 @@ class NameFinder:
                 start = g.end
             else:
                 break
-        while end > start and (doc[end - 1].text in _QUOTES or doc[end - 1].text in lx.CONNECTORS
-                               or doc[end - 1].text in ("-", ",")):
+        while end > start and (tv[end - 1].text in _QUOTES or tv[end - 1].text in lx.CONNECTORS
+                               or tv[end - 1].text in ("-", ",")):
             end -= 1
         return start, end
 
     # ---- classification ---------------------------------------------------------------------------------
     @staticmethod
     def _left_word(doc: Doc, start: int) -> str:
+        tv = token_view(doc)
         i = start - 1
-        while i >= 0 and doc[i].text in _SKIPPABLE:
+        while i >= 0 and tv[i].text in _SKIPPABLE:
             i -= 1
-        return doc[i].text if i >= 0 else ""
+        return tv[i].text if i >= 0 else ""
 
     @staticmethod
     def _short_form(doc: Doc, end: int) -> tuple[int, int] | None:
         """Token range of a "(Short Name)" right after a name, if any."""
+        tv = token_view(doc)
         i, n = end, len(doc)
-        while i < n and doc[i].text in _SKIPPABLE:
+        while i < n and tv[i].text in _SKIPPABLE:
             i += 1
-        if i >= n or doc[i].text != "(":
+        if i >= n or tv[i].text != "(":
             return None
         j = i + 1
-        while j < n and j - i <= 8 and doc[j].text != ")":
+        while j < n and j - i <= 8 and tv[j].text != ")":
             j += 1
-        if j >= n or doc[j].text != ")":
+        if j >= n or tv[j].text != ")":
             return None
-        inner = [t for t in doc[i + 1:j] if t.text not in ("*", "**") and t.text not in _QUOTES]
+        inner = [t for t in tv[i + 1:j] if t.text not in ("*", "**") and t.text not in _QUOTES]
         if not inner or not _is_cap(inner[0].text) or inner[0].text in lx.NAME_STOPWORDS:
             return None
         return inner[0].i, inner[-1].i + 1
 
     def _classify(self, doc: Doc, start: int, end: int, bold: bool) -> str | None:
-        words = [t.text for t in doc[start:end]]
+        tv = token_view(doc)
+        words = [t.text for t in tv[start:end]]
         if any(w in lx.SUFFIX_FORMS or w in lx.PREFIX_FORMS or w in lx.ORG_WORDS for w in words):
             return "ORG"
         if any(_CJK_COMPANY.search(w) for w in words):
@@ -176,15 +189,15 @@ class NameFinder:
         person_shape = 2 <= len(alpha) <= 5 and all(w[:1].isupper() for w in alpha)
         if person_shape and (words[0] in lx.GIVEN_NAMES or left in lx.PERSON_CUES):
             return "PERSON"
-        if person_shape and short is not None and doc[short[1] - 1].text == words[-1]:
+        if person_shape and short is not None and tv[short[1] - 1].text == words[-1]:
             return "PERSON"
         if left.lower() in lx.ORG_CUES and (len(words) > 1 or words[0] not in lx.GIVEN_NAMES):
             return "ORG"
         if bold:
             return "ORG"
         i = end
-        if i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in ("a", "an", "the"):
-            window = [t.lower_ for t in doc[i + 2:i + 8]]
+        if i + 2 < len(doc) and tv[i].text == "," and tv[i + 1].lower_ in ("a", "an", "the"):
+            window = [t.lower_ for t in tv[i + 2:i + 8]]
             if any(w in lx.ORG_CUES for w in window):
                 return "ORG"
             if any(w in ("national", "citizen", "businessman", "businesswoman") for w in window):
@@ -202,12 +215,13 @@ class NameFinder:
         return index
 
     def _country_left(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
+        tv = token_view(doc)
         i, between = ent.start - 1, []
-        sent_start = ent.sent.start if doc.has_annotation("SENT_START") else 0
-        if i > sent_start and doc[i].text == ",":
+        sent_start = sentence_start(tv, ent.start)
+        if i > sent_start and tv[i].text == ",":
             i -= 1  # "a Georgian freight forwarder, Kartli Cargo LLC"
         while i >= sent_start and len(between) < 8:
-            tok = doc[i]
+            tok = tv[i]
             if tok.text in ("*", "**"):
                 i -= 1
                 continue
@@ -222,7 +236,7 @@ class NameFinder:
             if i in owners or (tok.is_punct and tok.text not in ("-", ")", "(", "'s", "’s")):
                 return None
             if tok.text == ")":
-                while i > sent_start and doc[i].text != "(":
+                while i > sent_start and tv[i].text != "(":
                     i -= 1
                 i -= 1
                 continue
@@ -233,30 +247,31 @@ class NameFinder:
         return None
 
     def _country_right(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
+        tv = token_view(doc)
         i, n = ent.end, len(doc)
         short = self._short_form(doc, ent.end)
         if short is not None:
             i = short[1] + 1
-        while i < n and doc[i].text in _SKIPPABLE | {")"}:
+        while i < n and tv[i].text in _SKIPPABLE | {")"}:
             i += 1
-        if i + 1 < n and doc[i].lower_ in ("of", "in") and i + 1 in gpe and gpe[i + 1].text not in lx.DEMONYMS:
+        if i + 1 < n and tv[i].lower_ in ("of", "in") and i + 1 in gpe and gpe[i + 1].text not in lx.DEMONYMS:
             return gpe[i + 1].kb_id_
         fillers = {",", "which", "who", "is", "was", "are", "were", "a", "an", "the", "also", "itself", "has",
                    "been"}
         seen: list[str] = []
-        while i < n and doc[i].lower_ in fillers and len(seen) < 5:
-            seen.append(doc[i].lower_)
+        while i < n and tv[i].lower_ in fillers and len(seen) < 5:
+            seen.append(tv[i].lower_)
             i += 1
         if not seen:
             return None
         words: list[str] = []
         for k in range(i, min(n, i + 7)):
-            tok = doc[k]
+            tok = tv[k]
             if k in gpe:
                 if words and words[-1] == "in" and set(words) & _LOCATION_WORDS:
                     return gpe[k].kb_id_
                 if not words and seen[-1] in ("a", "an"):
-                    after = [t.lower_ for t in doc[gpe[k].end:gpe[k].end + 5]]
+                    after = [t.lower_ for t in tv[gpe[k].end:gpe[k].end + 5]]
                     if set(after) & (_LOCATION_WORDS | lx.ORG_CUES | {"national", "citizen"}):
                         return gpe[k].kb_id_
                 return None
@@ -267,10 +282,10 @@ class NameFinder:
 
     @staticmethod
     def _country_in_name(ent: Span, gpe: dict[int, Span]) -> str | None:
-        for tok in ent:
-            if tok.i in gpe:
-                return gpe[tok.i].kb_id_
-        for tok in ent:
+        for k in range(ent.start, ent.end):
+            if k in gpe:
+                return gpe[k].kb_id_
+        for tok in token_view(ent.doc)[ent.start:ent.end]:
             if tok.text in FORM_COUNTRY:
                 return FORM_COUNTRY[tok.text]
         if _CJK_COMPANY.search(ent.text):
@@ -303,16 +318,18 @@ class NameFinder:
             span = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
             if span is not None:
                 candidates.append(span)
-        if self.use_model_entities:
+        if self.use_model_entities and self.model_ner:
             candidates.extend(Span(doc, e.start, e.end, label="ORG" if e.label_ == "ORG" else "PERSON",
                                    kb_id="model") for e in doc.ents if e.label_ in ("ORG", "PERSON"))
         ents = filter_spans([*gazetteer, *candidates])
         ents = self._link_aliases(doc, ents, [g for g in gazetteer if g.label_ == "GPE"])
         self._set_countries(doc, ents, gazetteer)
         doc.ents = ents
+        doc.user_data[ENTS_KEY] = ents  # reading doc.ents back costs a pass over all tokens
         return doc
 
     def _link_aliases(self, doc: Doc, ents: list[Span], gpe_spans: list[Span]) -> list[Span]:
+        tv = token_view(doc)
         aliases: dict[tuple[str, ...], Span] = {}
         first_words: dict[str, Span] = {}
         for ent in ents:
@@ -321,8 +338,8 @@ class NameFinder:
             ent._.canonical = ent.text.strip("*\"«»“” ")
             short = self._short_form(doc, ent.end)
             if short is not None:
-                aliases.setdefault(tuple(t.text for t in doc[short[0]:short[1]]), ent)
-            words = [t.text for t in ent]
+                aliases.setdefault(tuple(t.text for t in tv[short[0]:short[1]]), ent)
+            words = [t.text for t in tv[ent.start:ent.end]]
             if ent.label_ == "PERSON" and len(words) >= 2 and len(words[-1]) >= 4:
                 aliases.setdefault((words[-1],), ent)
             core = [w for w in words if w not in lx.SUFFIX_FORMS and w not in lx.PREFIX_FORMS and w not in _QUOTES
@@ -332,13 +349,13 @@ class NameFinder:
                 aliases.setdefault(tuple(core), ent)
             first = words[0]
             if ent.label_ == "ORG" and len(words) >= 2 and len(first) >= 4 and first.istitle() \
-                    and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS and ent[0].ent_type_ != "GPE" \
+                    and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS \
                     and not any(g.start == ent.start for g in gpe_spans):
                 first_words.setdefault(first, ent)
         for word, ent in first_words.items():
             aliases.setdefault((word,), ent)
         for ent in ents:
-            target = aliases.get(tuple(t.text for t in ent))
+            target = aliases.get(tuple(t.text for t in tv[ent.start:ent.end]))
             if target is not None and target is not ent and ent.label_ == target.label_:
                 ent._.canonical = target._.canonical
         if not aliases:
@@ -352,13 +369,13 @@ class NameFinder:
         while i < len(doc):
             matched = 0
             if i not in taken:
-                for words in by_first.get(doc[i].text, ()):
+                for words in by_first.get(tv[i].text, ()):
                     end = i + len(words)
-                    if end <= len(doc) and tuple(t.text for t in doc[i:end]) == words \
+                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == words \
                             and not any(k in taken for k in range(i, end)):
                         target = aliases[words]
                         if len(words) == 1 and words[0] in first_words and end < len(doc) \
-                                and _is_cap(doc[end].text):
+                                and _is_cap(tv[end].text):
                             continue  # "Orion" alone is an alias, "Orion Group" is another name
                         span = Span(doc, i, end, label=target.label_, kb_id="alias")
                         span._.canonical = target._.canonical
@@ -368,7 +385,7 @@ class NameFinder:
             i += matched or 1
         merged = sorted([*ents, *extra], key=lambda s: s.start)
         for span in extra:
-            span._.canonical = aliases[tuple(t.text for t in span)]._.canonical
+            span._.canonical = aliases[tuple(t.text for t in tv[span.start:span.end])]._.canonical
         return merged
 
     def _set_countries(self, doc: Doc, ents: list[Span], gazetteer: list[Span]) -> None:
