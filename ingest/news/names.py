@@ -12,6 +12,7 @@ the name itself or its legal form (``span._.country``; ``span._.country_rule``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from spacy.language import Language
@@ -24,7 +25,8 @@ from ingest.news import lexicon as lx
 from ingest.news.gazetteer_component import GAZETTEER_KEY
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_SEGMENT_SPLIT = re.compile(r"\s*(?:[();]|,(?!\s*(?:Ltd|LTD|Inc|LLC|OOO|Limited|S\.A|A\.Ş)\b)|\band\b)\s*")
+_SEGMENT_SPLIT = re.compile(r"\s*(?:[();]|,(?!\s*(?:Ltd|LTD|Inc|LLC|OOO|Limited|S\.A|A\.Ş)\b))\s*")
+_LEADING_AND = re.compile(r"^(?:and|or)\s+")
 _CJK_COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(?:有限公司|有限责任公司|股份公司|集团)")
 _QUOTES = frozenset({"«", "»", '"', "“", "”", "„"})
 _SKIPPABLE = frozenset({"*", "**"}) | _QUOTES
@@ -35,9 +37,12 @@ FORM_COUNTRY = {
     "DMCC": "AE", "Şti": "TR", "Şti.": "TR", "STI": "TR", "Sirketi": "TR", "Şirketi": "TR", "Sanayi": "TR",
     "Ticaret": "TR", "A.Ş.": "TR", "AŞ": "TR", "OU": "EE", "OÜ": "EE", "TOO": "KZ", "OsOO": "KG",
     "Odpowiedzialnoscia": "PL", "Kft": "HU", "Kft.": "HU", "Tarsasag": "HU", "Oy": "FI", "B.V.": "NL",
-    "Pte": "SG", "PTE": "SG", "GmbH": "DE", "SRO": "CZ", "s.r.o.": "CZ", "SL": "ES", "Bhd": "MY", "HK": "HK",
-    "Hongkong": "HK",
+    "Pte": "SG", "PTE": "SG", "OY": "FI", "SIA": "LV", "UAB": "LT", "GmbH": "DE",
+    "SRO": "CZ", "s.r.o.": "CZ", "SL": "ES", "Bhd": "MY", "HK": "HK", "Hongkong": "HK",
 }
+# Legal forms written before the name, in English translation, as used for Russian companies.
+PREFIX_COUNTRY_FORMS = frozenset({"Limited", "Joint", "Open", "Closed", "Public", "JSC", "OJSC", "CJSC", "PJSC",
+                                  "LLC", "Nauchno", "Federal", "Zakrytoe", "Publichnoe"})
 _LOCATION_WORDS = frozenset({"based", "registered", "headquartered", "incorporated", "located"})
 _BLOCKING_WORDS = frozenset({
     "to", "from", "by", "in", "for", "with", "of", "via", "into", "at", "on", "and", "or", "through", "than",
@@ -84,7 +89,7 @@ class NameFinder:
                 if offset < 0:
                     continue
                 start = offset + len(piece)
-                stripped = piece.strip(" *\"'“”«»,.")
+                stripped = _LEADING_AND.sub("", piece.strip(" *\"'“”«»,.")).strip(" *")
                 if not stripped or not _is_cap(stripped) or stripped in lx.NAME_STOPWORDS:
                     continue
                 if stripped in lx.SUFFIX_FORMS:
@@ -146,6 +151,18 @@ class NameFinder:
         while end > start and (tv[end - 1].text in _QUOTES or tv[end - 1].text in lx.CONNECTORS
                                or tv[end - 1].text in ("-", ",")):
             end -= 1
+        return start, end
+
+    @staticmethod
+    def _trim_bold(doc: Doc, start: int, end: int, gazetteer: dict[int, Span]) -> tuple[int, int]:
+        """Bold text names itself; only a leading article or "<Country>-based" is dropped."""
+        tv = token_view(doc)
+        if start < end and tv[start].text in ("The", "the"):
+            start += 1
+        g = gazetteer.get(start)
+        if g is not None and g.label_ == "GPE" and g.end + 2 < end and tv[g.end].text == "-" \
+                and tv[g.end + 1].lower_ in _LOCATION_WORDS:
+            start = g.end + 2
         return start, end
 
     # ---- classification ---------------------------------------------------------------------------------
@@ -218,6 +235,8 @@ class NameFinder:
         tv = token_view(doc)
         i, between = ent.start - 1, []
         sent_start = sentence_start(tv, ent.start)
+        while i > sent_start and tv[i].text in _SKIPPABLE:
+            i -= 1
         if i > sent_start and tv[i].text == ",":
             i -= 1  # "a Georgian freight forwarder, Kartli Cargo LLC"
         while i >= sent_start and len(between) < 8:
@@ -270,7 +289,7 @@ class NameFinder:
             if k in gpe:
                 if words and words[-1] == "in" and set(words) & _LOCATION_WORDS:
                     return gpe[k].kb_id_
-                if not words and seen[-1] in ("a", "an"):
+                if not words and seen[-1] in ("a", "an", "is", "are", "was", "were"):
                     after = [t.lower_ for t in tv[gpe[k].end:gpe[k].end + 5]]
                     if set(after) & (_LOCATION_WORDS | lx.ORG_CUES | {"national", "citizen"}):
                         return gpe[k].kb_id_
@@ -282,12 +301,15 @@ class NameFinder:
 
     @staticmethod
     def _country_in_name(ent: Span, gpe: dict[int, Span]) -> str | None:
-        for k in range(ent.start, ent.end):
-            if k in gpe:
-                return gpe[k].kb_id_
-        for tok in token_view(ent.doc)[ent.start:ent.end]:
+        words = token_view(ent.doc)[ent.start:ent.end]
+        for tok in words:
             if tok.text in FORM_COUNTRY:
                 return FORM_COUNTRY[tok.text]
+        for k in range(ent.start, ent.end):
+            if k in gpe and gpe[k].text not in lx.DEMONYMS:
+                return gpe[k].kb_id_
+        if words and words[0].text in PREFIX_COUNTRY_FORMS:
+            return "RU"  # "Limited Liability Company X", "JSC X": translations of Russian legal forms
         if _CJK_COMPANY.search(ent.text):
             return "CN"
         return None
@@ -299,7 +321,7 @@ class NameFinder:
         candidates: list[Span] = []
         bold_tokens: set[int] = set()
         for span in self._bold_spans(doc):
-            start, end = self._trim(doc, span.start, span.end, {})
+            start, end = self._trim_bold(doc, span.start, span.end, gaz_at)
             label = self._classify(doc, start, end, bold=True) if end > start else None
             if label:
                 candidates.append(Span(doc, start, end, label=label, kb_id="bold"))
@@ -388,27 +410,88 @@ class NameFinder:
             span._.canonical = aliases[tuple(t.text for t in tv[span.start:span.end])]._.canonical
         return merged
 
+    @staticmethod
+    def _coordination_groups(doc: Doc, parties: list[Span]) -> list[list[Span]]:
+        """Runs of names joined only by commas/and, short forms allowed ("A (A), B and C")."""
+        tv = token_view(doc)
+        groups: list[list[Span]] = []
+        for ent in parties:
+            if groups:
+                prev = groups[-1][-1]
+                gap, depth = [], 0
+                for tok in tv[prev.end:ent.start]:
+                    if tok.text == "(":
+                        depth += 1
+                    elif tok.text == ")":
+                        depth = max(0, depth - 1)
+                    elif not depth and tok.text not in _SKIPPABLE:
+                        gap.append(tok.lower_)
+                if len(gap) <= 3 and set(gap) <= {",", "and", "or", ";"}:
+                    groups[-1].append(ent)
+                    continue
+            groups.append([ent])
+        return groups
+
+    @staticmethod
+    def _section_countries(doc: Doc, gpe_spans: list[Span]) -> list[tuple[int, int, str]]:
+        """Char ranges whose names take a country from a heading or a list lead-in ("... Russia-based ...:")."""
+        text = doc.text
+        regions: list[tuple[int, int, str]] = []
+        heading: str | None = None
+        lead: str | None = None
+        pos = 0
+        starts = [g.start_char for g in gpe_spans]
+        for line in text.splitlines(keepends=True):
+            end = pos + len(line)
+            lo, hi = bisect_left(starts, pos), bisect_left(starts, end)
+            codes = [gpe_spans[k].kb_id_ for k in range(lo, hi)]
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                heading, lead = (codes[0] if codes else None), None
+            elif stripped.startswith(("- ", "* ", "• ")):
+                if lead or heading:
+                    regions.append((pos, end, lead or heading or ""))
+            elif stripped:
+                lead = codes[-1] if stripped.endswith(":") and codes else None
+                if heading:
+                    regions.append((pos, end, heading))
+            pos = end
+        return regions
+
     def _set_countries(self, doc: Doc, ents: list[Span], gazetteer: list[Span]) -> None:
+        gpe_spans = [g for g in gazetteer if g.label_ == "GPE"]
         gpe = self._gpe_index(doc, gazetteer)
-        owners = {k: e for e in ents if e.label_ in ("ORG", "PERSON") for k in range(e.start, e.end)}
+        parties = [e for e in ents if e.label_ in ("ORG", "PERSON")]
+        owners = {k: e for e in parties for k in range(e.start, e.end)}
+        for ent in parties:
+            ent._.located = self._country_left(doc, ent, gpe, owners) or self._country_right(doc, ent, gpe, owners)
+        for group in self._coordination_groups(doc, parties):
+            codes = {e._.located for e in group if e._.located}
+            if len(codes) == 1 and len(group) > 1:
+                code = codes.pop()
+                for ent in group:
+                    ent._.located = ent._.located or code
+        regions = self._section_countries(doc, gpe_spans)
+        region_starts = [r[0] for r in regions]
         found: dict[str, tuple[int, str, str]] = {}  # canonical -> (rank, code, rule)
-        for ent in ents:
-            if ent.label_ not in ("ORG", "PERSON"):
-                continue
+        for ent in parties:
+            known = ent.kb_id_ if ent.kb_id_ not in ("", "bold", "rule", "alias", "model") else None
+            section = None
+            k = bisect_right(region_starts, ent.start_char) - 1
+            if k >= 0 and regions[k][0] <= ent.start_char < regions[k][1]:
+                section = regions[k][2]
             options = (
-                (0, self._country_left(doc, ent, gpe, owners), "context"),
-                (0, self._country_right(doc, ent, gpe, owners), "context"),
-                (1, ent.kb_id_ if ent.kb_id_ not in ("", "bold", "rule", "alias", "model") else None, "known"),
+                (0, ent._.located, "context"),
+                (1, known, "known"),
                 (2, self._country_in_name(ent, gpe) if ent.label_ == "ORG" else None, "name"),
+                (3, section, "section"),
             )
             for rank, code, rule in options:
                 if code:
-                    if rule == "context":
-                        ent._.located = code
                     best = found.get(ent._.canonical)
                     if best is None or rank < best[0]:
                         found[ent._.canonical] = (rank, code, rule)
                     break
-        for ent in ents:
-            if ent.label_ in ("ORG", "PERSON") and ent._.canonical in found:
+        for ent in parties:
+            if ent._.canonical in found:
                 _, ent._.country, ent._.country_rule = found[ent._.canonical]
