@@ -7,7 +7,8 @@ Rules (each adds ``roles=["defense_buyer"]`` and a ``role_reasons`` entry
    entries under EAR 744.21, the BIS Military End-User list).
 2. ``defense-sector``: a Russian party whose name, aliases or list remarks name the defense
    sector (Rostec, Almaz-Antey, KRET, defense industrial base, missile/aircraft/drone makers ...).
-3. ``owned-by-defense-group``: OWNED_BY (ownership or "Linked To") a defense buyer, up to 3 levels.
+3. ``owned-by-defense-group``: a Russian/Belarusian (or country unknown) company OWNED_BY (ownership
+   or "Linked To") a defense buyer, up to 3 levels; foreign fronts stay suppliers.
 4. ``user-tag``: a line in the user's tag file (entity id or exact name, tag, reason).
 """
 
@@ -104,8 +105,7 @@ def _sector_rule(node: tuple[str, str, str | None, str], report: ClassifyReport)
         return
     props = load_props(props_text)
     texts = [("name", name), *(("alias", a) for a in props.get("aliases", []) or []),
-             ("remarks", str(props.get("remarks", ""))), ("programs", " ".join(props.get("programs", []) or [])),
-             *(("linked to", link) for link in props.get("linked_to", []) or [])]
+             ("remarks", str(props.get("remarks", ""))), ("programs", " ".join(props.get("programs", []) or []))]
     for where, text in texts:
         if m := DEFENSE_TERMS.search(text or ""):
             source = ", ".join(props.get("listed", []) or []) or "store"
@@ -113,14 +113,15 @@ def _sector_rule(node: tuple[str, str, str | None, str], report: ClassifyReport)
             return
 
 
-def _ownership_rule(store: GraphStore, report: ClassifyReport, names: dict[str, str], depth: int = 3) -> None:
+def _ownership_rule(store: GraphStore, report: ClassifyReport, names: dict[str, str],
+                    countries: dict[str, str | None], depth: int = 3) -> None:
     frame = store.edge_frame([EdgeType.OWNED_BY])
     pairs = list(frame[["source", "target", "props"]].itertuples(index=False, name=None))
     for _ in range(depth):
         buyers = set(report.reasons)
         changed = False
         for child, parent, props_text in pairs:
-            if parent in buyers and child not in buyers:
+            if parent in buyers and child not in buyers and countries.get(child, "") in (*DEFENSE_COUNTRIES, None):
                 relation = load_props(props_text).get("relation", "owned by")
                 changed |= report.add(child, f"{ROLE}: owned-by-defense-group: {relation} "
                                              f"{names.get(parent, parent)!r} [OWNED_BY edge]")
@@ -154,7 +155,7 @@ def classify_defense_buyers(store: GraphStore, tags: Sequence[Tag] = (), write: 
     for nid, name in names.items():
         by_name.setdefault(str(name).casefold(), []).append(nid)
     _tag_rule(tags, set(names), by_name, report)
-    _ownership_rule(store, report, names)
+    _ownership_rule(store, report, names, countries)
     if write and report.reasons:
         store.write(_records(companies, report))
     return report
