@@ -165,11 +165,14 @@ class BoltServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                secret.unlink(missing_ok=True)
                 raise BoltServerError(f"ArcadeDB exited with code {self.process.returncode} while starting:\n"
                                       f"{self.log_tail()}")
             if READY_LINE in self.log_file.read_text("utf-8", errors="replace") and _port_open(self.bolt_port):
+                secret.unlink(missing_ok=True)
                 return self
             time.sleep(0.2)
+        secret.unlink(missing_ok=True)
         self.stop()
         raise BoltServerError(f"ArcadeDB was not ready after {timeout:.0f} s (killed):\n{self.log_tail()}")
 

@@ -445,12 +445,15 @@ class Neo4jStore:
         return node_from_row(row, self.evidence_of([node_id]).get(node_id, ()))
 
     def get_edge(self, edge_id: str) -> Edge | None:
-        for edge_type in EdgeType:
-            rows = self._edge_rows(edge_type, "(a)-[r:{t}]->(b) WHERE r.id = $id", id=edge_id)
-            if rows:
-                row = _edge_dict(edge_type, rows[0])
-                return edge_from_row(row, self.evidence_of([edge_id]).get(edge_id, ()))
-        return None
+        # One round trip: a UNION over the relationship types, each branch using its id index.
+        query = " UNION ALL ".join(
+            f"MATCH (a)-[r:{cm.rel_type(t)}]->(b) WHERE r.id = $id RETURN type(r) AS t, [{cm.EDGE_RETURN}] AS row"
+            for t in EdgeType)
+        rows = self._read(query, id=edge_id)
+        if not rows:
+            return None
+        row = _edge_dict(EdgeType(rows[0][0]), rows[0][1])
+        return edge_from_row(row, self.evidence_of([edge_id]).get(edge_id, ()))
 
     def nodes(self, type: NodeType | None = None) -> Iterator[Node]:
         frame = self.node_frame()
@@ -484,16 +487,17 @@ class Neo4jStore:
             yield edge_from_row(_edge_dict(EdgeType(row[0]), row[1:]), evidence.get(row[1], ()))
 
     def counts(self) -> dict[str, int]:
-        nodes = {t.value: self._count(f"MATCH (n:{cm.label(t)}) RETURN count(n)") for t in NodeType}
-        edges = {t.value: self._count(f"MATCH ()-[r:{cm.rel_type(t)}]->() RETURN count(r)") for t in EdgeType}
-        out = {f"nodes.{k}": v for k, v in sorted(nodes.items()) if v}
-        out |= {f"edges.{k}": v for k, v in sorted(edges.items()) if v}
-        evidence = self._count(f"MATCH (e:{cm.EVIDENCE_LABEL}) RETURN count(e)")
-        return out | {"nodes": sum(nodes.values()), "edges": sum(edges.values()), "evidence": evidence}
-
-    def _count(self, query: str) -> int:
-        rows = self._read(query)
-        return int(rows[0][0]) if rows else 0
+        parts = [f"MATCH (n:{cm.label(t)}) RETURN 'nodes.' + $t{i} AS k, count(n) AS c" for i, t in enumerate(NodeType)]
+        parts += [f"MATCH ()-[r:{cm.rel_type(t)}]->() RETURN 'edges.' + $r{i} AS k, count(r) AS c"
+                  for i, t in enumerate(EdgeType)]
+        parts.append(f"MATCH (e:{cm.EVIDENCE_LABEL}) RETURN 'evidence' AS k, count(e) AS c")
+        names = {f"t{i}": t.value for i, t in enumerate(NodeType)} | {f"r{i}": t.value for i, t in enumerate(EdgeType)}
+        found = {k: int(c) for k, c in self._read(" UNION ALL ".join(parts), **names)}
+        out = {k: found[k] for k in sorted(found) if k.startswith("nodes.") and found[k]}
+        out |= {k: found[k] for k in sorted(found) if k.startswith("edges.") and found[k]}
+        return out | {"nodes": sum(v for k, v in found.items() if k.startswith("nodes.")),
+                      "edges": sum(v for k, v in found.items() if k.startswith("edges.")),
+                      "evidence": found.get("evidence", 0)}
 
     def clear(self) -> None:
         """Delete every transship node, relationship and evidence (not other data); keeps the schema."""
