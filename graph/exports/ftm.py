@@ -120,7 +120,11 @@ def _node_entity(nid: str, node: Node, countries: list[str]) -> EntityProxy:
     _add(entity, "incorporationDate", props.get("registered"))
     for identifier in props.get("identifiers") or []:
         scheme, _, value = str(identifier).partition(":")
-        _add(entity, _identifier_prop(entity.schema, scheme.lower()), value or identifier)
+        name = _identifier_prop(entity.schema, scheme.lower())
+        before = len(entity.get(name))
+        _add(entity, name, value or identifier)
+        if len(entity.get(name)) == before:  # FtM checks INN/OGRN/LEI checksums; keep failures as plain numbers
+            _add(entity, "registrationNumber", identifier)
     if node.type in (NodeType.GOOD, NodeType.WEAPON):
         _add(entity, "description", [props.get("description"), props.get("category"), node.key])
     roles = props.get("roles") or []

@@ -48,7 +48,7 @@ def build_records() -> tuple[list[Node], list[Edge], dict[str, str], list[str]]:
                  aliases=["Harbour Bright", "港明贸易有限公司"])
     tr = company("name:hostile|TR", HOSTILE, "TR", aliases=[HOSTILE, "Köprü Dış Ticaret Ltd Şti"],
                  note={"nested": [1, 2]}, flag=True, rank=3)
-    ru = company("inn:7700000001", "OOO Vektor", "RU", identifiers=["inn:7700000001", "ogrn:1027700000001",
+    ru = company("inn:7722476458", "OOO Vektor", "RU", identifiers=["inn:7722476458", "ogrn:1027700000001",
                                                                     "kpp:770001001"])
     buyer = company("inn:7700000002", "AO Zenit Defense Works", "RU", roles=["defense_buyer"],
                     role_reasons=["defense_buyer: listed for military end use [bis:entity-list]"],
