@@ -1,0 +1,146 @@
+"""app_support: tables and figures the app shows, checked without Streamlit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app_support import entities, evidence, network, store_info, uploads
+from app_support.frames import edges_for, names_of, node_role, nodes_for
+from graph.schema import NodeType, node_id
+from graph.stores import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROMASHKA = node_id(NodeType.COMPANY, "inn:7722476458")
+PLANT = node_id(NodeType.COMPANY, "inn:7701234567")
+
+
+@pytest.fixture(scope="module")
+def store(small_store_path: str):
+    return open_store(small_store_path, create=False)
+
+
+def test_search_finds_misspelt_names_and_identifiers(store) -> None:
+    index = entities.SearchIndex.build(store)
+    hits = entities.search_entities(store, index, "Romaschka")
+    assert hits.iloc[0]["id"] == ROMASHKA
+    assert entities.search_entities(store, index, "INN: 7701234567").iloc[0]["id"] == PLANT
+    assert entities.search_entities(store, index, "   ").empty
+    assert entities.search_entities(store, index, "zzzzqqqq xxxx").empty
+
+
+def test_profile_lists_identifiers_listings_roles_and_shipments(store) -> None:
+    profile = entities.entity_profile(store, PLANT)
+    assert profile is not None
+    assert profile.identifiers == ["inn:7701234567"]
+    assert profile.roles == ["defense_buyer"]
+    assert list(profile.listings["list"]) == ["BIS Entity List"]
+    assert list(profile.shipments["direction"]) == ["in", "in"]
+    assert list(profile.shipments["date"]) == sorted(profile.shipments["date"])
+    assert set(profile.shipments["counterpart"]) == {"OOO Romashka"}
+    fig = entities.shipment_timeline(profile.shipments)
+    assert sum(sum(trace.y) for trace in fig.data) == pytest.approx(120000 + 260000)
+    assert entities.entity_profile(store, "company:missing") is None
+
+
+def test_neighbourhood_respects_depth_and_cap(store) -> None:
+    one, edges_one = entities.neighbour_ids(store, ROMASHKA, depth=1)
+    two, _ = entities.neighbour_ids(store, ROMASHKA, depth=2)
+    assert one[0] == ROMASHKA and PLANT in one and len(two) > len(one)
+    assert set(edges_for(store, edges_one)["source"]) | set(edges_for(store, edges_one)["target"]) <= set(one)
+    capped, _ = entities.neighbour_ids(store, ROMASHKA, depth=2, cap=3)
+    assert len(capped) == 3
+
+
+def test_network_figure_carries_clickable_ids(store) -> None:
+    nodes, edge_ids = entities.neighbour_ids(store, PLANT, depth=1)
+    fig = network.network_figure(nodes_for(store, nodes), edges_for(store, edge_ids))
+    clickable = [tuple(d) for trace in fig.data if trace.customdata is not None for d in trace.customdata]
+    assert {("node", n) for n in nodes} <= set(clickable)
+    assert {("edge", e) for e in edge_ids} <= set(clickable)
+    legend = {trace.name for trace in fig.data}
+    assert {"defense buyer", "intermediary"} <= legend
+    assert len(fig.layout.annotations) == len(edge_ids)  # one arrow per edge
+    json.loads(fig.to_json())  # serialisable for the browser
+
+
+def test_selected_item_reads_streamlit_events() -> None:
+    event = {"selection": {"points": [{"x": 1, "customdata": ["edge", "edge:abc"]}], "point_indices": [0]}}
+    assert network.selected_item(event) == ("edge", "edge:abc")
+    assert network.selected_item({"selection": {"points": [{"x": 1}]}}) is None
+    assert network.selected_item(None) is None
+
+
+def test_layered_positions_keep_columns() -> None:
+    pos = network.layered_positions({"a": 0, "b": 1, "c": 1, "d": 2})
+    assert pos["a"][0] == 0 and pos["b"][0] == pos["c"][0] == 1 and pos["b"][1] != pos["c"][1]
+
+
+def test_evidence_table_labels_and_orders(store) -> None:
+    edge_ids = [e.id for e in store.edges_of(PLANT, "in") if e.type.value == "SHIPPED"]
+    table = evidence.evidence_table(store, [PLANT, *edge_ids])
+    assert set(table["id"]) == {PLANT, *edge_ids}
+    assert any("OOO Romashka → JSC Radio Instrument Plant" in label for label in table["about"])
+    assert list(table["confidence"]) == sorted(table["confidence"], reverse=True)
+    assert table["excerpt"].str.contains("TMS320F28335|AD9361|defense_buyer").any()
+    details = evidence.item_details(store, "edge", edge_ids[0])
+    assert details["from"] == "OOO Romashka" and details["to"] == "JSC Radio Instrument Plant"
+    assert evidence.item_details(store, "node", "company:none") == {}
+
+
+def test_names_and_roles(store) -> None:
+    assert names_of(store, [ROMASHKA, "x"]) == {ROMASHKA: "OOO Romashka", "x": "x"}
+    assert node_role("Company", "US", '{"roles": ["manufacturer"]}') == "US maker"
+    assert node_role("Company", "RU", '{"roles": ["defense_buyer"]}') == "defense buyer"
+    assert node_role("Company", "HK", "{}") == "intermediary"
+    assert node_role("Country", "HK", "{}") == "country"
+
+
+def test_stats_table(store) -> None:
+    stats = store_info.stats_table(store)
+    assert dict(zip(stats["what"], stats["count"]))["edges.SHIPPED"] == 18
+    assert not store_info.is_empty(store)
+
+
+def test_upload_preview_then_commit(fresh_store_path: str, tmp_path: Path) -> None:
+    store = open_store(fresh_store_path)
+    data = (FIXTURES / "bad_customs.csv").read_bytes()
+    before = store.counts()
+    preview = uploads.preview_upload(store, "customs", "bad_customs.csv", data, folder=str(tmp_path))
+    assert store.counts() == before  # a preview writes nothing
+    assert [r.locator for r in preview.rejected] == ["row 3", "row 4"]
+    assert "date" in preview.rejected[0].reason and "hs_code" in preview.rejected[1].reason
+    summary = dict(zip(preview.summary()["what"], preview.summary()["new"]))
+    assert summary["edge SHIPPED"] == 1 and summary["node Company"] == 1  # only Nova Parts is new
+    sample = preview.sample_table()
+    assert list(sample[sample["type"] == "SHIPPED"]["source"]) == ["Nova Parts Ltd"]
+    quarantine = tmp_path / "q.jsonl"
+    result, quarantined = uploads.commit_upload(store, preview, quarantine)
+    assert result.edges_added == 1 + 1 and quarantined == 2  # the shipment and Nova's LOCATED_IN
+    assert len(quarantine.read_text().splitlines()) == 2
+    again = uploads.preview_upload(store, "customs", "bad_customs.csv", data, folder=str(tmp_path))
+    assert sum(again.new_counts.values()) == 0  # committing twice adds nothing
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("empty.csv", b"  \n", "empty"),
+    ("photo.csv", b"\x89PNG\x00\x00binary", "binary"),
+    ("notes.txt", b"date,hs_code\n", "expected a .csv"),
+    ("wrong.csv", b"a,b,c\n1,2,3\n", "missing column"),
+    ("latin1.csv", "date,shipper_name,consignee_name,hs_code\n2023-01-01,Müller GmbH,OOO Romashka,854231\n"
+     .encode("latin-1"), "cannot be read"),
+    ("header_only.csv", b"date,shipper_name,consignee_name,hs_code\n", "no rows"),
+])
+def test_bad_uploads_get_clear_errors(store, tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    with pytest.raises(uploads.UploadError, match=message):
+        uploads.preview_upload(store, "customs", name, data, folder=str(tmp_path))
+
+
+def test_upload_size_limit(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(uploads.UploadError, match="MB"):
+        uploads.check_upload("big.csv", b"x" * 11, "customs")
+    with pytest.raises(uploads.UploadError, match="unknown upload kind"):
+        uploads.check_upload("x.csv", b"x", "spreadsheet")
