@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -16,9 +17,14 @@ MARKER = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs><mark
           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs></svg>')
 
 
+@functools.lru_cache(maxsize=65536)
+def _esc_text(text: str) -> str:
+    return html.escape(visible_controls(text), quote=True)
+
+
 def esc(text: object) -> str:
-    """HTML/SVG-escaped text with control characters made visible."""
-    return html.escape(visible_controls(str(text)), quote=True)
+    """HTML/SVG-escaped text with control characters made visible (cached: names repeat on every path)."""
+    return _esc_text(text if isinstance(text, str) else str(text))
 
 
 def _short(text: str, limit: int = NAME_CHARS) -> str:

@@ -27,14 +27,12 @@ Scalar = str | int | float | bool
 
 # C0/C1 controls other than tab, newline and carriage return are not allowed in XML 1.0 (not even as
 # references) and are stripped by FtM; writers that cannot carry them show them as Unicode control pictures.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
 
 
 def visible_controls(text: str) -> str:
