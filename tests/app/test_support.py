@@ -52,6 +52,11 @@ def test_neighbourhood_respects_depth_and_cap(store) -> None:
     assert set(edges_for(store, edges_one)["source"]) | set(edges_for(store, edges_one)["target"]) <= set(one)
     capped, _ = entities.neighbour_ids(store, ROMASHKA, depth=2, cap=3)
     assert len(capped) == 3
+    russia = node_id(NodeType.COUNTRY, "RU")
+    assert russia in one
+    eagle = node_id(NodeType.COMPANY, "inn:6600112233")  # two steps from Romashka only through RU or a list
+    assert eagle not in two
+    assert eagle in entities.neighbour_ids(store, russia, depth=1)[0]  # a country expands when it is the start
 
 
 def test_network_figure_carries_clickable_ids(store) -> None:
