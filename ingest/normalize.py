@@ -167,23 +167,29 @@ def normalize_date(value: object) -> str | None:
     raise NormalizationError(f"unreadable date {value!r}")
 
 
-def normalize_number(value: object) -> float | None:
+def normalize_number(value: object, decimal_comma: bool = False) -> float | None:
     """A non-negative number from ``1 234,5``, ``1,234.5`` or ``1234.5``; None if missing.
+
+    With ``decimal_comma`` (semicolon CSVs, Russian/Turkish spreadsheets) a lone comma is
+    always the decimal mark, so ``12,500`` is 12.5 rather than twelve thousand five hundred.
 
     >>> normalize_number("1 234,50"), normalize_number("1,234.5"), normalize_number("12")
     (1234.5, 1234.5, 12.0)
+    >>> normalize_number("12,500"), normalize_number("12,500", decimal_comma=True), normalize_number("1.234,5", True)
+    (12500.0, 12.5, 1234.5)
     """
     if is_missing(value):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("$", "")
+        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("$", "")
         if "," in text and "." in text:
             text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
         elif "," in text:
             head, _, tail = text.rpartition(",")
-            text = head.replace(",", "") + ("." if len(tail) != 3 else "") + tail
+            decimal = decimal_comma or len(tail) != 3
+            text = head.replace(",", "") + ("." if decimal else "") + tail
         try:
             number = float(text)
         except ValueError as exc:
@@ -191,3 +197,88 @@ def normalize_number(value: object) -> float | None:
     if number != number or number < 0 or number == float("inf"):
         raise NormalizationError(f"not a non-negative number: {value!r}")
     return number
+
+
+# ---- Russian identifiers -----------------------------------------------------------------------
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+
+
+def is_valid_inn(inn: str) -> bool:
+    """True for a 10-digit (company) or 12-digit (person) Russian INN whose check digits match.
+
+    >>> is_valid_inn("7722476458"), is_valid_inn("7722476459"), is_valid_inn("500100732259")
+    (True, False, True)
+    """
+    if not inn.isdigit() or not inn.isascii():
+        return False
+    if len(inn) == 10:
+        return _check_digit(inn, _INN10_WEIGHTS) == int(inn[9])
+    if len(inn) == 12:
+        return (_check_digit(inn, _INN12_WEIGHTS_1) == int(inn[10])
+                and _check_digit(inn, _INN12_WEIGHTS_2) == int(inn[11]))
+    return False
+
+
+def normalize_inn(value: object) -> str | None:
+    """A Russian INN as 10 or 12 digits (check digits verified); None if missing.
+
+    >>> normalize_inn(" 7722476458 "), normalize_inn(7722476458.0), normalize_inn("NULL")
+    ('7722476458', '7722476458', None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace(" ", "")
+    if len(text) in (9, 11) and text.isdigit():
+        text = "0" + text  # a spreadsheet dropped the leading zero
+    if not is_valid_inn(text):
+        raise NormalizationError(f"invalid INN {value!r} (10 or 12 digits with matching check digits)")
+    return text
+
+
+_GLUED_IDS = re.compile(r"^\s*(\d{10}|\d{12})(?:[\s/,;]+(\d{9}))?(?:[\s/,;]+|$)")
+
+
+def split_glued_identifiers(name: str) -> tuple[str, str | None, str | None]:
+    """Split an INN (and KPP) glued in front of a company name: ``(name, inn, kpp)``.
+
+    Only a leading 10/12-digit number with valid INN check digits counts, so names that
+    merely start with digits stay whole.
+
+    >>> split_glued_identifiers("7722476458 772201001 OOO YATASH RUS")
+    ('OOO YATASH RUS', '7722476458', '772201001')
+    >>> split_glued_identifiers("3M COMPANY")
+    ('3M COMPANY', None, None)
+    """
+    match = _GLUED_IDS.match(name)
+    if match is None or not is_valid_inn(match.group(1)):
+        return name, None, None
+    rest = name[match.end():].strip(" ,;/")
+    return (rest or name), match.group(1), match.group(2)
+
+
+_DECLARATION = re.compile(r"^\s*(\d{8})\s*/\s*(\d{6})\s*/\s*(\w+)\s*$")
+
+
+def declaration_date(value: object) -> str | None:
+    """ISO date from the DDMMYY middle part of an EAEU declaration number; None if missing.
+
+    >>> declaration_date("10012020/310325/5016594")
+    '2025-03-31'
+    """
+    if is_missing(value):
+        return None
+    match = _DECLARATION.match(str(value))
+    if match is None:
+        raise NormalizationError(f"declaration number {value!r} is not post/DDMMYY/serial")
+    try:
+        return datetime.strptime(match.group(2), "%d%m%y").date().isoformat()
+    except ValueError as exc:
+        raise NormalizationError(f"declaration number {value!r} has no valid DDMMYY date") from exc
