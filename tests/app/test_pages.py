@@ -75,7 +75,7 @@ def test_ingest_page_previews_then_commits(fresh_store_path: str, monkeypatch: p
     assert not at.exception
     assert "2 row(s) will go to quarantine" in texts(at)
     quarantine = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert list(quarantine["locator"]) == ["row 3", "row 4"]
+    assert list(quarantine["locator"]) == ["line 3", "line 4"]
     assert open_store(fresh_store_path).counts()["edges.SHIPPED"] == 18  # nothing written yet
     at.button(key="ingest-commit").click().run()
     assert not at.exception

@@ -115,7 +115,7 @@ def test_upload_preview_then_commit(fresh_store_path: str, tmp_path: Path) -> No
     before = store.counts()
     preview = uploads.preview_upload(store, "customs", "bad_customs.csv", data, folder=str(tmp_path))
     assert store.counts() == before  # a preview writes nothing
-    assert [r.locator for r in preview.rejected] == ["row 3", "row 4"]
+    assert [r.locator for r in preview.rejected] == ["line 3", "line 4"]
     assert "date" in preview.rejected[0].reason and "hs_code" in preview.rejected[1].reason
     summary = dict(zip(preview.summary()["what"], preview.summary()["new"]))
     assert summary["edge SHIPPED"] == 1 and summary["node Company"] == 1  # only Nova Parts is new
@@ -132,10 +132,8 @@ def test_upload_preview_then_commit(fresh_store_path: str, tmp_path: Path) -> No
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("empty.csv", b"  \n", "empty"),
     ("photo.csv", b"\x89PNG\x00\x00binary", "binary"),
-    ("notes.txt", b"date,hs_code\n", "expected a .csv"),
-    ("wrong.csv", b"a,b,c\n1,2,3\n", "missing column"),
-    ("latin1.csv", "date,shipper_name,consignee_name,hs_code\n2023-01-01,Müller GmbH,OOO Romashka,854231\n"
-     .encode("latin-1"), "cannot be read"),
+    ("notes.pdf", b"%PDF-1.4", "expected a .csv or"),
+    ("wrong.csv", b"a,b,c\n1,2,3\n", "no built-in layout fits"),
     ("header_only.csv", b"date,shipper_name,consignee_name,hs_code\n", "no rows"),
 ])
 def test_bad_uploads_get_clear_errors(store, tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -149,3 +147,28 @@ def test_upload_size_limit(store, monkeypatch: pytest.MonkeyPatch) -> None:
         uploads.check_upload("big.csv", b"x" * 11, "customs")
     with pytest.raises(uploads.UploadError, match="unknown upload kind"):
         uploads.check_upload("x.csv", b"x", "spreadsheet")
+
+
+def test_latin1_customs_upload_is_decoded(store, tmp_path: Path) -> None:
+    data = "date,shipper_name,consignee_name,hs_code\n2023-01-01,Müller GmbH,OOO Romashka,854231\n".encode("latin-1")
+    preview = uploads.preview_upload(store, "customs", "latin1.csv", data, folder=str(tmp_path))
+    assert "Müller GmbH" in preview.names.values() and not preview.rejected
+
+
+def test_article_upload_extracts_claims(fresh_store_path: str, tmp_path: Path) -> None:
+    store = open_store(fresh_store_path)
+    data = (FIXTURES / "article.md").read_bytes()
+    preview = uploads.preview_upload(store, "articles", "article.md", data, folder=str(tmp_path))
+    assert preview.counts["node Document"] == 1
+    assert preview.counts["edge MENTIONS"] >= 2
+    result, quarantined = uploads.commit_upload(store, preview)
+    assert result.nodes_added >= 1 and quarantined == 0
+
+
+def test_tag_upload_marks_roles(fresh_store_path: str, tmp_path: Path) -> None:
+    store = open_store(fresh_store_path)
+    data = b"name,country,identifier,tag,reason\nOOO Romashka,RU,inn:7722476458,defense_buyer,front for a radar maker\n"
+    preview = uploads.preview_upload(store, "tags", "tags.csv", data, folder=str(tmp_path))
+    assert preview.counts["node Company"] == 1 and preview.new_counts["node Company"] == 0
+    uploads.commit_upload(store, preview)
+    assert "defense_buyer" in store.get_node(ROMASHKA).props["roles"]
