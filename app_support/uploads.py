@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -47,11 +48,27 @@ def _customs(store: GraphStore, path: Path, source: str) -> Iterable[Record | Re
     return load_customs(path, source=source)
 
 
-def _articles(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:
-    from ingest.news import NameIndex, build_pipeline, load_news
+_PIPELINES: dict[tuple[str, int], Any] = {}
 
-    index = NameIndex.from_store(store)  # mentions of companies already in the store resolve to them
-    return load_news([path], build_pipeline(index.names), index, max_bytes=MAX_UPLOAD_BYTES)
+
+def _news_pipeline(store: GraphStore) -> tuple[Any, Any]:
+    """The news pipeline and name index for the store's current generation (built once: it takes seconds)."""
+    from ingest.news import NameIndex, build_pipeline
+
+    key = (store.location, int(getattr(store, "generation", 0)))
+    if key not in _PIPELINES:
+        index = NameIndex.from_store(store)  # mentions of companies already in the store resolve to them
+        _PIPELINES.clear()
+        _PIPELINES[key] = (build_pipeline(index.names), index)
+    nlp, index = _PIPELINES[key]
+    return nlp, index
+
+
+def _articles(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:
+    from ingest.news import load_news
+
+    nlp, index = _news_pipeline(store)
+    return load_news([path], nlp, index, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def _tags(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:

@@ -89,3 +89,19 @@ def test_ingest_page_rejects_bad_file_clearly(small_store_path: str, monkeypatch
     at.get("file_uploader")[0].set_value(("other.csv", b"a,b\n1,2\n", "text/csv")).run()
     assert not at.exception
     assert "not a canonical customs file, missing column(s) date" in texts(at)
+
+
+def test_export_page_offers_every_format(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.exports import EXPORT_FORMATS
+
+    at = open_page(small_store_path, "Entity", monkeypatch)
+    at.text_input(key="entity-query").set_value("romashka").run()
+    at.sidebar.radio(key="page").set_value("Export").run()
+    assert not at.exception, [e.value for e in at.exception]
+    choices = at.radio(key="export-choice").options
+    assert choices[0].startswith("Neighbourhood of OOO Romashka") and choices[-1] == "Whole store"
+    assert "OOO Romashka: neighbourhood" in texts(at)
+    buttons = {b.proto.label for b in at.get("download_button")}
+    assert buttons == {f"Download {name}" for name in EXPORT_FORMATS}
+    at.radio(key="export-choice").set_value("Whole store").run()
+    assert "transship: whole store**: 36 nodes, 44 edges" in texts(at)

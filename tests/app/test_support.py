@@ -172,3 +172,27 @@ def test_tag_upload_marks_roles(fresh_store_path: str, tmp_path: Path) -> None:
     assert preview.counts["node Company"] == 1 and preview.new_counts["node Company"] == 0
     uploads.commit_upload(store, preview)
     assert "defense_buyer" in store.get_node(ROMASHKA).props["roles"]
+
+
+def test_every_export_format_renders_the_neighbourhood(store) -> None:
+    from app_support import exporting
+    from graph.exports import EXPORT_FORMATS
+
+    node_ids, edge_ids = entities.neighbour_ids(store, PLANT, depth=1)
+    sub = exporting.neighbourhood_subgraph(store, PLANT, node_ids, edge_ids)
+    assert sub.title == "JSC Radio Instrument Plant: neighbourhood" and sub.focus == (PLANT,)
+    for name in EXPORT_FORMATS:
+        data = exporting.render(store, sub, name)
+        assert data, name
+        if not EXPORT_FORMATS[name].binary:
+            assert "Radio Instrument Plant" in data.decode("utf-8"), name
+    assert exporting.file_name(sub, "graphml") == "transship-jsc-radio-instrument-plant-neighbourhood.graphml"
+
+
+def test_whole_store_export_has_a_size_limit(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app_support import exporting
+
+    assert len(exporting.store_subgraph(store).edge_ids) == 44
+    monkeypatch.setattr(exporting, "MAX_EXPORT_ELEMENTS", 10)
+    with pytest.raises(exporting.ExportTooLarge, match="transship export"):
+        exporting.store_subgraph(store)
