@@ -92,7 +92,7 @@ def trace_form(key: str) -> tracing.TraceForm | None:
     """The trace form; returns the submitted values (or the last submitted ones)."""
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        origins = c1.text_input("Origin (entity, id or country)", "US", key=f"{key}-origins",
+        origins = c1.text_input("Origin (entity, id or country)", "", key=f"{key}-origins",
                                 help="Comma-separated; empty for every US maker.")
         destinations = c2.text_input("Destination (entity, id or country)", "", key=f"{key}-destinations",
                                      help="Comma-separated; empty for every Russian defense buyer.")
