@@ -88,7 +88,7 @@ def test_ingest_page_rejects_bad_file_clearly(small_store_path: str, monkeypatch
     at = open_page(small_store_path, "Ingest", monkeypatch)
     at.get("file_uploader")[0].set_value(("other.csv", b"a,b\n1,2\n", "text/csv")).run()
     assert not at.exception
-    assert "not a canonical customs file, missing column(s) date" in texts(at)
+    assert "other.csv cannot be read as Customs records: no built-in layout fits this header" in texts(at)
 
 
 def test_export_page_offers_every_format(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
