@@ -196,3 +196,19 @@ def test_whole_store_export_has_a_size_limit(store, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(exporting, "MAX_EXPORT_ELEMENTS", 10)
     with pytest.raises(exporting.ExportTooLarge, match="transship export"):
         exporting.store_subgraph(store)
+
+
+def test_sankey_puts_senders_left_and_receivers_right() -> None:
+    import pandas as pd
+
+    from app_support.flows import sankey_figure
+
+    frame = pd.DataFrame({"source_country": ["US", "HK", "CN", "HK", "US"],
+                          "target_country": ["HK", "RU", "HK", "RU", "TR"],
+                          "value_usd": [100.0, 50.0, 30.0, 20.0, 5.0]})
+    fig = sankey_figure(frame, top=3)
+    sankey = fig.data[0]
+    assert list(sankey.node.label) == ["United States (US) →", "Hong Kong (HK) →", "China (CN) →",
+                                       "→ Hong Kong (HK)", "→ Russian Federation (RU)"]
+    assert list(sankey.link.value) == [100.0, 70.0, 30.0]  # HK → RU summed; the smallest pair cut by top=3
+    assert list(sankey.link.source) == [0, 1, 2] and list(sankey.link.target) == [3, 4, 3]
