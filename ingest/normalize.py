@@ -34,8 +34,11 @@ def clean_text(value: object) -> str | None:
     """Text with Unicode NFC, control characters removed and spaces collapsed; None if missing."""
     if is_missing(value):
         return None
-    text = unicodedata.normalize("NFC", str(value))
-    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    text = str(value)
+    if not text.isascii():  # ASCII text is already NFC
+        text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # printable text has no control (C*) characters: skip the per-character pass
+        text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
     text = " ".join(text.split())
     return text or None
 
@@ -138,6 +141,7 @@ def country_name(code: str) -> str:
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%Y", "%Y-%m-%dT%H:%M:%S",
                  "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%m/%d/%Y")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m.%Y", "%m/%Y", "%Y%m")
 
 
@@ -154,6 +158,11 @@ def normalize_date(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
+    if _ISO_DAY.fullmatch(text):  # the common case, ten times faster than strptime
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date().isoformat()

@@ -98,8 +98,9 @@ class _Staging:
                 known[4] = merge_props(known[4], dict(record.props))
             self.evidence.extend(evidence_rows(nid, record.evidence))
         elif isinstance(record, Edge):
-            self.edge_rows.append(edge_row(record))
-            self.evidence.extend(evidence_rows(record.id, record.evidence))
+            row = edge_row(record)
+            self.edge_rows.append(row)
+            self.evidence.extend(evidence_rows(row[0], record.evidence))  # row[0] is the id (sha1 once)
         else:
             raise SchemaError(f"not a record: {record!r}")
         if len(self.edge_rows) >= STAGE_CHUNK or len(self.evidence) >= STAGE_CHUNK:
