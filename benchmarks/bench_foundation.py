@@ -43,6 +43,8 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
 
     world, store_dir = work / "world", work / "store"
     out: dict[str, object] = {"phase": phase}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     if phase == "generate":
         files = generate_world(world, rows=rows, seed=seed)
@@ -68,6 +70,8 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
             out["networkx_s"] = round(time.perf_counter() - built, 2)
             out["graph_edges"] = graph.number_of_edges()
     out["seconds"] = round(time.perf_counter() - started, 2)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime - cpu_before, 2)  # honest on a busy machine
     out["peak_mb"] = round(peak_mb())
     return out
 
