@@ -35,13 +35,13 @@ def plain_date(text: str) -> str | None:
     return None
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_clean_text_fast_path_equals_the_plain_rule(value: str) -> None:
         assert clean_text(value) == (None if is_missing(value) else plain_clean_text(value))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True) | st.text(max_size=12))
 def test_iso_date_fast_path_equals_strptime(text: str) -> None:
     try:
