@@ -124,8 +124,10 @@ def measure(path: Path, layout: str, runs: int) -> None:
     results = []
     for _ in range(runs):
         load = os.getloadavg()
-        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=True,
+        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=False,
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        if out.returncode:
+            raise SystemExit(f"ingest of {path} failed:\n{out.stderr}")
         seconds, read, ingested, quarantined, peak = out.stdout.split()
         results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), load))
         print(f"  run: {float(seconds):.1f} s, {int(read) / float(seconds):,.0f} rows/s, peak {int(peak) / 2**30:.2f} GB,"
@@ -142,6 +144,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--layout", default="auto")
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "LAYOUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -152,8 +155,12 @@ def main() -> None:
             measure(file, args.layout, args.runs)
         return
     with tempfile.TemporaryDirectory(prefix="bench-customs-") as tmp:
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        canonical, russian = write_files(args.rows, Path(tmp))
+        canonical, russian = folder / "canonical.csv", folder / "ru_import_lines.csv"
+        if not (canonical.exists() and russian.exists() and args.workdir):
+            canonical, russian = write_files(args.rows, folder)
         print(f"generated {args.rows:,} rows per layout in {time.perf_counter() - started:.1f} s "
               f"({canonical.stat().st_size / 2**20:.0f} MB, {russian.stat().st_size / 2**20:.0f} MB)")
         measure(canonical, "canonical", args.runs)
