@@ -92,9 +92,14 @@ def detect_encoding(sample: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample, cp_isolation=ENCODING_CANDIDATES).best()
-    if best is None:
-        return "latin-1"  # decodes every byte; nothing is lost, the rows show what came in
-    return str(best.encoding).replace("_", "-")
+    guess = str(best.encoding).replace("_", "-") if best is not None else "cp1252"
+    # Short samples fool statistical detection; Cyrillic text in a single-byte code page is mostly
+    # high bytes, Latin text with accents mostly ASCII letters.
+    high = sum(b >= 0xC0 for b in sample)
+    ascii_letters = sum(65 <= b <= 90 or 97 <= b <= 122 for b in sample)
+    if guess not in ("cp1251", "koi8-r", "cp866") and high > 0.4 * (high + ascii_letters):
+        return "cp1251"
+    return guess
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:
@@ -174,11 +179,16 @@ class DelimitedReader:
         return open(self.path, "rb")
 
     def _sample(self) -> bytes:
+        pieces: list[bytes] = []
         try:
             with self._open_binary() as handle:
-                return handle.read(SAMPLE_BYTES)
-        except (OSError, EOFError) as exc:
+                while sum(map(len, pieces)) < SAMPLE_BYTES and (piece := handle.read(1 << 14)):
+                    pieces.append(piece)
+        except EOFError:
+            pass  # a truncated gzip stream: sample what there is; the rows past the cut are quarantined
+        except OSError as exc:
             raise ReadError(f"{self.path}: cannot read: {exc}") from exc
+        return b"".join(pieces)
 
     def chunks(self) -> Iterator[list[RawRow]]:
         """Data rows after the header in chunks, located by the physical line they start on."""
