@@ -107,15 +107,17 @@ def ingest_once(path: str, layout: str) -> None:
 
     store_dir = tempfile.mkdtemp(prefix="bench-customs-store-")
     try:
+        cpu_started = time.process_time()
         started = time.perf_counter()
         store = open_store(store_dir)
         customs = CustomsFile(path, layout=layout)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
             store.write(quarantine.filter(customs.records()))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         c = customs.counts
-        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak}")
+        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak} {cpu:.3f}")
     finally:
         shutil.rmtree(store_dir, ignore_errors=True)
 
@@ -128,14 +130,17 @@ def measure(path: Path, layout: str, runs: int) -> None:
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
         if out.returncode:
             raise SystemExit(f"ingest of {path} failed:\n{out.stderr}")
-        seconds, read, ingested, quarantined, peak = out.stdout.split()
-        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), load))
-        print(f"  run: {float(seconds):.1f} s, {int(read) / float(seconds):,.0f} rows/s, peak {int(peak) / 2**30:.2f} GB,"
-              f" ingested {ingested}, quarantined {quarantined}, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        seconds, read, ingested, quarantined, peak, cpu = out.stdout.split()
+        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), float(cpu)))
+        print(f"  run: {float(seconds):.1f} s wall, {float(cpu):.1f} s CPU, {int(read) / float(seconds):,.0f} rows/s,"
+              f" {int(read) / float(cpu):,.0f} rows per CPU-second, peak {int(peak) / 2**30:.2f} GB,"
+              f" ingested {ingested}, quarantined {quarantined}, load before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     seconds = statistics.median(r[0] for r in results)
+    cpu_seconds = statistics.median(r[5] for r in results)
     rows = results[0][1]
-    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows), "
-          f"peak memory {max(r[4] for r in results) / 2**30:.2f} GB, load {os.getloadavg()[0]:.2f}")
+    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows; "
+          f"{rows / cpu_seconds:,.0f} rows per CPU-second), peak memory {max(r[4] for r in results) / 2**30:.2f} GB, "
+          f"load after {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
