@@ -29,7 +29,8 @@ HS_CODES = ["8542310000", "8542320000", "8542330000", "8542390000", "8517620000"
             "8532240000", "8471500000", "8536690000", "8504409000", "8473302000", "8486200000", "8457100000"]
 HUB_COUNTRIES = ["HK", "CN", "TR", "AE", "KZ", "KG", "AM", "UZ", "IN", "RS"]
 SYLLABLES = ["al", "ex", "tro", "ma", "sib", "tek", "nor", "vol", "ra", "kom", "pro", "ser", "vis", "tan", "lin"]
-RU_SYLLABLES = ["ал", "экс", "тро", "ма", "сиб", "тек", "нор", "вол", "ра", "ком", "про", "сер", "вис", "тан", "лин"]
+RU_SYLLABLES = ["ал", "экс", "тро", "ма", "сиб", "тек", "нор", "вол", "ра", "ком", "про", "сер", "вис", "тан",
+                "лин"]
 CANONICAL_HEADER = ["record_id", "date", "shipper_name", "shipper_country", "shipper_id", "consignee_name",
                     "consignee_country", "consignee_id", "origin_country", "hs_code", "description", "brand",
                     "part_number", "quantity", "unit", "value_usd"]
@@ -74,7 +75,8 @@ def write_files(rows: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     rng = random.Random(seed)
     suppliers, importers = make_world(rng)
     canonical, russian = folder / "canonical.csv", folder / "ru_import_lines.csv"
-    with open(canonical, "w", newline="", encoding="utf-8") as fc, open(russian, "w", newline="", encoding="utf-8") as fr:
+    with open(canonical, "w", newline="", encoding="utf-8") as fc, \
+            open(russian, "w", newline="", encoding="utf-8") as fr:
         wc, wr = csv.writer(fc), csv.writer(fr)
         wc.writerow(CANONICAL_HEADER)
         wr.writerow(RU_HEADER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -57,11 +58,11 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
     Each row is ingested or quarantined with its reason; the exit code is non-zero only when a
     file could not be read at all (missing, unknown format or layout).
     """
-    options = {"layout": layout, "defaults": _defaults(defaults), "encoding": encoding, "delimiter": delimiter,
-               "sheet": sheet}
+    options: dict[str, Any] = {"layout": layout, "defaults": _defaults(defaults), "encoding": encoding,
+                               "delimiter": delimiter, "sheet": sheet}
     store = open_cli_store(store_location, must_exist=False)
     target = quarantine_path or Path(store.location) / "quarantine.jsonl"
-    rows = []
+    rows: list[dict[str, Any]] = []
     failed = 0
     try:
         for file in files:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 
 import pycountry
+from unidecode import unidecode
 
 MISSING = frozenset({"", "null", "none", "nan", "n/a", "na", "-", "--", "-0-", "0-", "нет данных", "#n/a"})
 
@@ -92,6 +93,10 @@ def _normalize_hs(value: object) -> str | None:
 
 # Names pycountry does not know, as written by customs vendors, in Russian and in Turkish.
 COUNTRY_ALIASES: dict[str, str] = {
+    "almanya": "DE", "hindistan": "IN", "japonya": "JP", "tayvan": "TW", "malezya": "MY",
+    "singapur": "SG", "ermenistan": "AM", "kirgizistan": "KG", "ozbekistan": "UZ", "iran": "IR",
+    "hong kong cin": "HK", "guney kore": "KR", "корея, республика": "KR", "китайская народная республика": "CN",
+    "сянган (гонконг)": "HK",
     "russia": "RU", "russian federation": "RU", "rf": "RU", "россия": "RU", "российская федерация": "RU",
     "rusya": "RU", "rusya federasyonu": "RU",
     "china": "CN", "prc": "CN", "peoples republic of china": "CN", "people's republic of china": "CN",
@@ -136,7 +141,7 @@ def _country_lookup(folded: str) -> str | None:
     try:
         hit = pycountry.countries.lookup(folded)
     except LookupError:
-        plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+        plain = " ".join(unidecode(folded).lower().replace("'", "").split())  # ı, İ, ş, ç as Latin letters
         if plain != folded and plain:
             return _country_lookup(plain)
         return None

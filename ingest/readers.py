@@ -187,7 +187,7 @@ class DelimitedReader:
 
     def _open_binary(self) -> IO[bytes]:
         if self.compression == "gzip":
-            return gzip.open(self.path, "rb")
+            return gzip.GzipFile(self.path, "rb")  # type: ignore[return-value]
         return open(self.path, "rb")
 
     def _sample(self) -> bytes:
