@@ -67,6 +67,14 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def clean_name(text: str) -> str:
+    """A name without bold markers and quotes, spaces collapsed ("ООО «Ромашка»" -> "ООО Ромашка")."""
+    return " ".join(text.replace("*", " ").translate(_NO_QUOTES).split())
+
+
+_NO_QUOTES = str.maketrans({q: " " for q in _QUOTES})
+
+
 class NameFinder:
     """Finds ORG and PERSON names, their aliases and countries, and sets ``doc.ents``."""
 
@@ -354,10 +362,12 @@ class NameFinder:
         tv = token_view(doc)
         aliases: dict[tuple[str, ...], Span] = {}
         first_words: dict[str, Span] = {}
+        # A first word also used in lower case ("Foreign", "Supply") is a common word, not a short name.
+        lowercase_words = {t.text for t in tv if t.text.islower()}
         for ent in ents:
             if ent.label_ not in ("ORG", "PERSON"):
                 continue
-            ent._.canonical = ent.text.strip("*\"«»“” ")
+            ent._.canonical = clean_name(ent.text)
             short = self._short_form(doc, ent.end)
             if short is not None:
                 aliases.setdefault(tuple(t.text for t in tv[short[0]:short[1]]), ent)
@@ -371,6 +381,7 @@ class NameFinder:
                 aliases.setdefault(tuple(core), ent)
             first = words[0]
             if ent.label_ == "ORG" and len(words) >= 2 and len(first) >= 4 and first.istitle() \
+                    and first.lower() not in lowercase_words and first not in lx.NAME_STOPWORDS \
                     and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS \
                     and not any(g.start == ent.start for g in gpe_spans):
                 first_words.setdefault(first, ent)

@@ -37,17 +37,19 @@ class ResolvedName:
 class NameIndex:
     """Folded names and aliases of companies and persons in a store."""
 
-    def __init__(self, names: Iterable[KnownName] = ()) -> None:
+    def __init__(self, names: Iterable[tuple[KnownName, bool]] = ()) -> None:
         self._by_name: dict[str, list[KnownName]] = {}
-        self.names: list[KnownName] = []
-        for name in names:
-            self.add(name)
+        self.names: list[KnownName] = []  # gazetteer patterns
+        for name, alias in names:
+            self.add(name, alias)
 
-    def add(self, name: KnownName) -> None:
+    def add(self, name: KnownName, alias: bool = False) -> None:
+        """Index a name; single-word aliases resolve mentions but are not used as gazetteer patterns."""
         folded = fold_name(name.text)
         if folded and name.key:
             self._by_name.setdefault(folded, []).append(name)
-            self.names.append(name)
+            if not (alias and " " not in folded):
+                self.names.append(name)
 
     @classmethod
     def from_store(cls, store: GraphStore) -> NameIndex:
@@ -68,7 +70,7 @@ class NameIndex:
         return ResolvedName(hit.key, NodeType.PERSON if label == "PERSON" else NodeType.COMPANY, hit.country)
 
 
-def _store_names(store: GraphStore) -> Iterator[KnownName]:
+def _store_names(store: GraphStore) -> Iterator[tuple[KnownName, bool]]:
     frame = store.node_frame()
     if frame.empty:
         return
@@ -76,9 +78,9 @@ def _store_names(store: GraphStore) -> Iterator[KnownName]:
     for row in frame.itertuples(index=False):
         label = "PERSON" if row.type == NodeType.PERSON.value else "ORG"
         country = row.country if isinstance(row.country, str) and row.country else None
-        yield KnownName(str(row.name), label, country, str(row.key))
+        yield KnownName(str(row.name), label, country, str(row.key)), False
         props = row.props
         if isinstance(props, str) and props:
             props = json.loads(props)
         for alias in (props or {}).get("aliases", []) if isinstance(props, dict) else []:
-            yield KnownName(str(alias), label, country, str(row.key))
+            yield KnownName(str(alias), label, country, str(row.key)), True
