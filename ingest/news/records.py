@@ -62,8 +62,9 @@ class DocRecords:
         resolved = self.index.resolve(name, label, country)
         node_type = NodeType.PERSON if label == "PERSON" else NodeType.COMPANY
         props: dict[str, Any] = {}
-        if resolved is not None:
-            key, country = resolved.key, country or resolved.country
+        if resolved is not None:  # an existing graph node: keep its key and country, add this spelling
+            key, country = resolved.key, resolved.country or country
+            props["aliases"] = [name]
         else:
             try:
                 key = company_key(name, country)
