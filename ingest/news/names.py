@@ -241,7 +241,7 @@ class NameFinder:
 
     def _country_left(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         tv = token_view(doc)
-        i, between = ent.start - 1, []
+        i, between = ent.start - 1, list[str]()
         sent_start = sentence_start(tv, ent.start)
         while i > sent_start and tv[i].text in _SKIPPABLE:
             i -= 1
@@ -345,9 +345,9 @@ class NameFinder:
             if label:
                 candidates.append(Span(doc, start, end, label=label, kb_id="rule"))
         for hit in _CJK_COMPANY.finditer(doc.text):
-            span = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
-            if span is not None:
-                candidates.append(span)
+            cjk = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
+            if cjk is not None:
+                candidates.append(cjk)
         if self.use_model_entities and self.model_ner:
             candidates.extend(Span(doc, e.start, e.end, label="ORG" if e.label_ == "ORG" else "PERSON",
                                    kb_id="model") for e in doc.ents if e.label_ in ("ORG", "PERSON"))
@@ -395,25 +395,25 @@ class NameFinder:
             return ents
         taken = {k for e in ents for k in range(e.start, e.end)}
         by_first: dict[str, list[tuple[str, ...]]] = {}
-        for words in sorted(aliases, key=len, reverse=True):
-            by_first.setdefault(words[0], []).append(words)
+        for alias in sorted(aliases, key=len, reverse=True):
+            by_first.setdefault(alias[0], []).append(alias)
         extra: list[Span] = []
         i = 0
         while i < len(doc):
             matched = 0
             if i not in taken:
-                for words in by_first.get(tv[i].text, ()):
-                    end = i + len(words)
-                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == words \
+                for alias in by_first.get(tv[i].text, ()):
+                    end = i + len(alias)
+                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == alias \
                             and not any(k in taken for k in range(i, end)):
-                        target = aliases[words]
-                        if len(words) == 1 and words[0] in first_words and end < len(doc) \
+                        target = aliases[alias]
+                        if len(alias) == 1 and alias[0] in first_words and end < len(doc) \
                                 and _is_cap(tv[end].text):
                             continue  # "Orion" alone is an alias, "Orion Group" is another name
                         span = Span(doc, i, end, label=target.label_, kb_id="alias")
                         span._.canonical = target._.canonical
                         extra.append(span)
-                        matched = len(words)
+                        matched = len(alias)
                         break
             i += matched or 1
         merged = sorted([*ents, *extra], key=lambda s: s.start)
