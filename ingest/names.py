@@ -10,9 +10,11 @@ Zhukovsky / Zhukovskii) so that one spelling rule covers them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ingest.keys import fold_name
 
@@ -157,6 +159,33 @@ def score_keys(a: str, b: str) -> float:
     if digits_of(a) != digits_of(b):
         score *= 0.85
     return score
+
+
+def sorted_key(key: str) -> str:
+    """The words of a key in sorted order (token_sort_ratio is the plain ratio of these)."""
+    return " ".join(sorted(key.split()))
+
+
+def score_key_batch(key: str, sorted_keys: Sequence[str], joined: Sequence[str],
+                    digits: Sequence[frozenset[str]], cutoff: float = 0.0) -> np.ndarray:
+    """:func:`score_keys` of one key against many, given their sorted-word and space-free forms and numbers.
+
+    Scores far below ``cutoff`` may come out lower than :func:`score_keys` would say (they are
+    not refined with the space-free comparison); scores at or above it are exact.
+    """
+    if not sorted_keys:
+        return np.zeros(0)
+    scores = process.cdist([sorted_key(key)], sorted_keys, scorer=fuzz.ratio, dtype=np.float32)[0].astype(np.float64)
+    near = np.nonzero((scores < 100.0) & (scores >= max(0.0, cutoff - 0.3) * 100.0))[0]
+    if len(near):
+        flat = process.cdist([key.replace(" ", "")], [joined[i] for i in near.tolist()], scorer=fuzz.ratio,
+                             dtype=np.float32)[0]
+        scores[near] = np.maximum(scores[near], flat)
+    scores /= 100.0
+    own = digits_of(key)
+    penalty = np.fromiter((d != own for d in digits), dtype=bool, count=len(digits))
+    scores[penalty] *= 0.85
+    return scores
 
 
 def score_names(a: str, b: str) -> float:
