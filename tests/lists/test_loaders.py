@@ -164,3 +164,19 @@ def test_gur_maker_part_weapon(fixtures: Path, tmp_path: Path) -> None:
     ti_edge = [e for e in store.edges_of(ti.id, "out") if e.type == "FOUND_IN" and e.target == kh.id][0]
     assert len(ti_edge.evidence) >= 2  # components and the curated edge agree
     assert names["STMicroelectronics"].country == "CH"  # from manufacturers.csv when the row has none
+
+
+def test_hostile_inputs_are_clear_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "rule.xml"
+    broken.write_text("<RULE><GPOTABLE><ROW><ENT>unclosed", "utf-8")
+    with pytest.raises(ValueError, match="not well-formed XML"):
+        list(load_lists([broken]))
+    empty_rule = tmp_path / "empty.xml"
+    empty_rule.write_text("<RULE><P>no table</P></RULE>", "utf-8")
+    with pytest.raises(ValueError, match="no Entity List table rows"):
+        list(load_lists([empty_rule]))
+    odd = tmp_path / "sdn.csv"
+    odd.write_bytes(b'1,"\xff\xfe WEIRD \x00 NAME",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n')
+    nodes, _, rejected = split(list(load_lists([odd], kind="sdn")))
+    party = [n for n in nodes if n.type is NodeType.COMPANY]
+    assert not rejected and len(party) == 1 and "\x00" not in party[0].name
