@@ -37,6 +37,7 @@ DEFAULT_REVIEW_BAND = 0.82
 STRONG_SCHEMES = frozenset({"inn", "ogrn", "uscc", "lei", "imo", "vkn"})
 COUNTRY_PENALTY = 0.75   # same name, different registered countries: different companies by default
 MAX_POSTINGS = 400       # blocking keys shared by more entries than this are too common to block on
+MAX_IDENTIFIER_HOLDERS = 20  # an "identifier" shared by more entities than this identifies nothing
 MAX_CANDIDATES = 30      # candidates scored per query name, best blocking overlap first
 
 
@@ -143,8 +144,23 @@ def profiles_from_store(store: GraphStore, types: Sequence[NodeType] = (NodeType
     return out
 
 
+def usable_identifier(ident: str) -> bool:
+    """Identifiers that can decide a match: known registries, or a country-qualified registration number.
+
+    >>> usable_identifier("inn:7704274402"), usable_identifier("reg:XX-C"), usable_identifier("reg:CN-91440300")
+    (True, False, True)
+    """
+    scheme, _, value = ident.partition(":")
+    if scheme in STRONG_SCHEMES or scheme in ("ofac", "duns", "kpp"):
+        return True
+    if scheme == "reg":
+        country, _, number = value.partition("-")
+        return country != "XX" and sum(c.isdigit() for c in number) >= 5
+    return False
+
+
 def _identifier_verdict(a: Profile, b: Profile) -> tuple[str, str] | None:
-    shared = sorted(a.identifiers & b.identifiers)
+    shared = sorted(i for i in a.identifiers & b.identifiers if usable_identifier(i))
     if shared:
         return "identifier:" + shared[0].split(":", 1)[0], shared[0]
     a_schemes = {i.split(":", 1)[0]: i for i in a.identifiers if i.split(":", 1)[0] in STRONG_SCHEMES}
@@ -343,7 +359,10 @@ class NameIndex:
         """Ids of entities that may be the same as ``profile`` (shared identifier or blocking key)."""
         seen = {profile.id}
         for ident in profile.identifiers:
-            for eid in self._by_ident.get(ident, ()):
+            holders = self._by_ident.get(ident, ())
+            if not usable_identifier(ident) or len(holders) > MAX_IDENTIFIER_HOLDERS:
+                continue
+            for eid in holders:
                 if eid not in seen:
                     seen.add(eid)
                     yield eid
@@ -394,6 +413,9 @@ def find_decisions(profiles: Sequence[Profile], threshold: float = DEFAULT_THRES
                 continue
             score, method, evidence = score_profiles(profile, other)
             verdict = decide(score, method, threshold, review_band)
+            if verdict == "match" and profile.type == NodeType.PERSON.value and not method.startswith("identifier"):
+                verdict = "review"  # people with the same or similar names are merged on identifiers only
+                evidence += "; person without shared identifier: review"
             if verdict:
                 out.append(Decision(profile.id, other_id, score, method, verdict, evidence))
     return out
