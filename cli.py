@@ -17,6 +17,7 @@ from commands.common import CliError
 COMMAND_MODULES = (
     "commands.store",
     "commands.ingest",
+    "commands.analysis",
 )
 
 
