@@ -210,8 +210,24 @@ def _dates(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _edge_props(edges: pd.DataFrame, need: np.ndarray) -> dict[int, dict[str, Any]]:
-    props = edges["props"].fillna("{}")
-    return {int(i): load_props(props.iat[i]) for i in np.flatnonzero(need)}
+    picked = np.flatnonzero(need)
+    texts = edges["props"].to_numpy(dtype=object)[picked]
+    return {int(i): load_props(t) for i, t in zip(picked.tolist(), texts, strict=True)}
+
+
+_PART = re.compile(r'"part_number":"([^"\\]*)"')
+
+
+def _part_numbers(props_text: pd.Series) -> pd.Series:
+    """Normalised part number per edge from its props JSON (a regex for the plain case, JSON otherwise)."""
+    texts = props_text.to_numpy(dtype=object)
+    out = np.full(len(texts), None, dtype=object)
+    has = np.flatnonzero(props_text.str.contains('"part_number"', regex=False).to_numpy())
+    for i in has.tolist():
+        found = _PART.search(texts[i])
+        value = found.group(1).strip().upper() if found else part_number_of(load_props(texts[i]))
+        out[i] = value or None
+    return pd.Series(out, dtype=object)
 
 
 def build_index(store: GraphStore) -> TraceIndex:
@@ -229,26 +245,27 @@ def build_index(store: GraphStore) -> TraceIndex:
     company = node_types == NodeType.COMPANY.value
 
     edges = store.edge_frame([EdgeType.SHIPPED, EdgeType.SUPPLIES]).sort_values("id", ignore_index=True)
-    src = edges["source"].map(position).to_numpy()
-    dst = edges["target"].map(position).to_numpy()
-    known = ~(pd.isna(src) | pd.isna(dst))
+    row_index = pd.Index(nodes["id"].to_numpy(dtype=object))
+    src_row = row_index.get_indexer(edges["source"].to_numpy(dtype=object))
+    dst_row = row_index.get_indexer(edges["target"].to_numpy(dtype=object))
+    known = (src_row >= 0) & (dst_row >= 0)
     if not known.all():
         edges = edges[known].reset_index(drop=True)
-        src, dst = src[known], dst[known]
-    src = src.astype(np.int64)
-    dst = dst.astype(np.int64)
+        src_row, dst_row = src_row[known], dst_row[known]
+    src = pos_of_row[src_row].astype(np.int64)
+    dst = pos_of_row[dst_row].astype(np.int64)
     start, end, dated = _dates(edges["date"])
-    hs_text = edges["hs_code"].map(hs_digits, na_action="ignore")
-    hs_code, hs_values = _codes(hs_text)
+    raw_codes, raw_values = _codes(edges["hs_code"])
+    digit_values = pd.Series([hs_digits(v) for v in raw_values], dtype=object)
+    digit_codes, hs_values = _codes(digit_values)
+    hs_code = np.where(raw_codes >= 0, np.append(digit_codes, -1)[raw_codes], -1).astype(np.int32)
     hs6_keys = pd.Series([h[:6] if len(h) >= 6 else None for h in hs_values], dtype=object)
     hs6_of_value, _ = _codes(hs6_keys)
     hs6 = np.where(hs_code >= 0, np.append(hs6_of_value, -1)[hs_code], -1).astype(np.int32)
     props_text = edges["props"].fillna("")
-    need_pn = props_text.str.contains('"part_number"', regex=False).to_numpy()
+    parts = _part_numbers(props_text)
     need_cat = (hs_code < 0) & props_text.str.contains('"category"', regex=False).to_numpy()
-    parsed = _edge_props(edges, need_pn | need_cat)
-    parts = pd.Series([part_number_of(parsed.get(i)) for i in range(len(edges))] if parsed else [None] * len(edges),
-                      dtype=object)
+    parsed = _edge_props(edges, need_cat)
     part, part_values = _codes(parts)
     cat_of_hs = [goods_category(h) for h in hs_values]
     categories = pd.Series(
