@@ -148,16 +148,22 @@ class TraceIndex:
         return mask
 
 
-def _node_part(store: GraphStore) -> tuple[pd.DataFrame, dict[str, int], np.ndarray, np.ndarray]:
+def _node_part(store: GraphStore) -> tuple[pd.DataFrame, pd.Index, np.ndarray, np.ndarray]:
+    """Nodes, an index of their ids, the canonical position of each row and the row of each position.
+
+    Positions follow the node frame's row order; merged nodes share the position of
+    their canonical node (the smallest id of the group, a real node).
+    """
     nodes = store.node_frame()
-    merged = canonical_map(store)
     ids = nodes["id"].to_numpy(dtype=object)
-    canon = np.array([merged.get(i, i) for i in ids], dtype=object) if merged else ids
-    canon_ids = np.unique(canon.astype(str)).astype(object)
-    lookup = pd.Index(canon_ids)
-    pos_of_row = lookup.get_indexer(canon)
-    position = dict(zip(ids.tolist(), pos_of_row.tolist(), strict=True))
-    return nodes, position, pos_of_row, canon_ids
+    row_index = pd.Index(ids)
+    merged = canonical_map(store)
+    if merged:
+        canon_row = row_index.get_indexer(np.array([merged.get(i, i) for i in ids], dtype=object))
+    else:
+        canon_row = np.arange(len(ids))
+    canon_rows = np.unique(canon_row)
+    return nodes, row_index, np.searchsorted(canon_rows, canon_row), canon_rows
 
 
 def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -167,8 +173,9 @@ def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndar
     props = nodes["props"].fillna("{}")
     company = (nodes["type"] == NodeType.COMPANY.value).to_numpy()
     candidates = np.flatnonzero(company & props.str.contains('"roles"', regex=False).to_numpy())
-    for row in candidates:
-        roles = load_props(props.iat[row]).get("roles") or []
+    texts = props.to_numpy(dtype=object)
+    for row in candidates.tolist():
+        roles = load_props(texts[row]).get("roles") or []
         if isinstance(roles, str):
             roles = [roles]
         if ROLE_ORIGIN in roles:
@@ -178,20 +185,23 @@ def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndar
     return maker, buyer
 
 
-def _countries(store: GraphStore, nodes: pd.DataFrame, position: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+def _countries(store: GraphStore, nodes: pd.DataFrame, row_index: pd.Index,
+               pos_of_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(node, country) pairs from the node's country field and its LOCATED_IN edges."""
-    own = nodes[nodes["country"].notna()]
-    pairs_node = [np.array([position[i] for i in own["id"]], dtype=np.int64)]
-    pairs_code = [own["country"].astype(str).str.upper().to_numpy(dtype=object)]
+    country = nodes["country"]
+    own = np.flatnonzero(country.notna().to_numpy())
+    pairs_node = [pos_of_row[own]]
+    pairs_code = [country.iloc[own].astype(str).str.upper().to_numpy(dtype=object)]
     located = store.edge_frame([EdgeType.LOCATED_IN])
     if len(located):
         country_nodes = nodes[nodes["type"] == NodeType.COUNTRY.value]
         code_of = dict(zip(country_nodes["id"], country_nodes["key"].astype(str).str.upper(), strict=True))
-        codes = located["target"].map(code_of)
-        keep = codes.notna() & located["source"].isin(position.keys())
-        pairs_node.append(np.array([position[s] for s in located.loc[keep, "source"]], dtype=np.int64))
-        pairs_code.append(codes[keep].to_numpy(dtype=object))
-    node_arr = np.concatenate(pairs_node)
+        codes = located["target"].map(code_of).to_numpy(dtype=object)
+        rows = row_index.get_indexer(located["source"].to_numpy(dtype=object))
+        keep = pd.notna(codes) & (rows >= 0)
+        pairs_node.append(pos_of_row[rows[keep]])
+        pairs_code.append(codes[keep])
+    node_arr = np.concatenate(pairs_node).astype(np.int64)
     code_arr = np.concatenate(pairs_code).astype(str) if len(node_arr) else np.empty(0, dtype=str)
     return node_arr, code_arr
 
@@ -232,20 +242,18 @@ def _part_numbers(props_text: pd.Series) -> pd.Series:
 
 def build_index(store: GraphStore) -> TraceIndex:
     """Build the trace index of a store (see :func:`index_of` for the cached version)."""
-    nodes, position, pos_of_row, canon_ids = _node_part(store)
-    n = len(canon_ids)
-    rows_by_id = dict(zip(nodes["id"].tolist(), range(len(nodes)), strict=True))
-    # canonical ids are real node ids (the smallest of each merged group): their rows give name and type
-    canon_rows = np.array([rows_by_id[c] for c in canon_ids], dtype=np.int64)
+    nodes, row_index, pos_of_row, canon_rows = _node_part(store)
+    n = len(canon_rows)
+    canon_ids = row_index.to_numpy(dtype=object)[canon_rows]
+    position = dict(zip(row_index.tolist(), pos_of_row.tolist(), strict=True))
     maker, buyer = _roles(nodes, pos_of_row, n)
-    country_node, country_code = _countries(store, nodes, position)
+    country_node, country_code = _countries(store, nodes, row_index, pos_of_row)
     located_us = np.zeros(n, dtype=bool)
     located_us[country_node[country_code == US]] = True
     node_types = nodes["type"].to_numpy(dtype=object)[canon_rows] if n else np.empty(0, dtype=object)
     company = node_types == NodeType.COMPANY.value
 
     edges = store.edge_frame([EdgeType.SHIPPED, EdgeType.SUPPLIES]).sort_values("id", ignore_index=True)
-    row_index = pd.Index(nodes["id"].to_numpy(dtype=object))
     src_row = row_index.get_indexer(edges["source"].to_numpy(dtype=object))
     dst_row = row_index.get_indexer(edges["target"].to_numpy(dtype=object))
     known = (src_row >= 0) & (dst_row >= 0)
