@@ -111,3 +111,24 @@ def test_push_then_every_command_on_bolt(tmp_path, bolt_env: BoltTarget, bolt_st
     assert cli.main(["stats", "--store", str(tmp_path / "local"), "--format", "json"]) == 0
     assert on_bolt == json.loads(capsys.readouterr().out)
     assert cli.main(["push", "--to", str(tmp_path), "--from", str(tmp_path / "local")]) == 1
+
+
+def test_analyst_queries_in_the_docs_run(bolt_store: Neo4jStore) -> None:
+    import re
+    from pathlib import Path
+
+    records = world()
+    bolt_store.write(records)
+    text = (Path(__file__).parents[2] / "docs" / "cypher.md").read_text("utf-8")
+    queries = re.findall(r"```cypher\n(.*?)```", text, flags=re.S)
+    assert len(queries) == 5
+    params = {"id": records[1].id, "edge_id": records[11].id}
+    results = [bolt_store._read(q, **{k: v for k, v in params.items() if f"${k}" in q}) for q in queries]
+    chains = [row[0] for row in results[0]]
+    assert ["Acme Chips Inc (US)", "Far East Trading Ltd (HK)", "Bosphorus Elektronik Ltd Sti (TR)",
+            "OOO Import Front (RU)", "AO Missile Works (RU)"] in chains
+    assert ["Acme Chips Inc (US)", "Far East Trading Ltd (HK)", "AO Missile Works (RU)"] in chains
+    assert results[1] == []  # no single-intermediary US -> X -> RU shipment in the small world
+    assert len(results[2]) == 4 and all(row[-1] for row in results[2])
+    assert results[3][0][:3] == ["AO Missile Works", "RU", "BIS Entity List"]
+    assert results[4][0][0] == "customs:demo.csv"
