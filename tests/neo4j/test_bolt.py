@@ -132,3 +132,22 @@ def test_analyst_queries_in_the_docs_run(bolt_store: Neo4jStore) -> None:
     assert len(results[2]) == 4 and all(row[-1] for row in results[2])
     assert results[3][0][:3] == ["AO Missile Works", "RU", "BIS Entity List"]
     assert results[4][0][0] == "customs:demo.csv"
+
+
+def test_password_prompt_on_a_terminal(bolt_target: BoltTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or bolt_target.password)
+    store = Neo4jStore.connect(bolt_target.uri, bolt_target.user, None, bolt_target.database)
+    store.close()
+    assert asked == [f"Neo4j password for {bolt_target.user} at {bolt_target.uri}: "]
+
+
+def test_server_script_explains_a_missing_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts import bolt_server
+
+    monkeypatch.setattr(bolt_server.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(bolt_server.BoltServerError, match="arcadedb-embedded==26.10.2.post1"):
+        bolt_server.find_installation()
+    assert bolt_server.main(["check"]) == 1

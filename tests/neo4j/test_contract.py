@@ -173,3 +173,15 @@ def test_both_stores_agree_exactly(tmp_path, bolt_store: GraphStore) -> None:  #
     assert list(bolt_store.edges()) == list(embedded.edges())
     for nid in ids[:11]:
         assert list(bolt_store.edges_of(nid)) == list(embedded.edges_of(nid))
+
+
+def test_trace_gives_identical_paths_on_both_stores(tmp_path, bolt_store: GraphStore) -> None:  # type: ignore[no-untyped-def]
+    trace_module = pytest.importorskip("graph.trace", reason="the trace engine is not merged into this tree yet")
+    embedded = EmbeddedStore(tmp_path / "e")
+    for batch in _batches():
+        embedded.write(batch)
+        bolt_store.write(batch)
+    on_embedded = trace_module.trace(embedded)
+    on_bolt = trace_module.trace(bolt_store)
+    assert on_embedded.paths, "the small world holds at least one US maker -> defense buyer chain"
+    assert on_bolt.paths == on_embedded.paths
