@@ -504,8 +504,9 @@ class Neo4jStore:
     def clear(self) -> None:
         """Delete every transship node, relationship and evidence (not other data); keeps the schema."""
         labels = [t.value for t in NodeType] + [cm.EVIDENCE_LABEL]
-        for node_label in labels:
-            while self._write(f"MATCH (n:`{node_label}`) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)")[0][0]:
+        for node_label in labels:  # in slices, so a big database does not need one huge transaction
+            while self._write(f"MATCH (n:`{node_label}`) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)")[0][0] \
+                    == 10000:
                 pass
         self._write(f"MATCH (m:{cm.META_LABEL} {{id: $id}}) SET m.seq = 0, m.generation = coalesce(m.generation, 0) + 1",
                     id=cm.META_ID)
