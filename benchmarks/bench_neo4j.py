@@ -36,6 +36,8 @@ def load_demo(rows: int, workdir: Path) -> EmbeddedStore:
     import cli
 
     store_dir = workdir / "embedded"
+    if (store_dir / "MANIFEST.json").exists():  # --keep DIR from an earlier run: reuse its world
+        return EmbeddedStore(store_dir, create=False)
     code = cli.main(["demo", "--rows", str(rows), "--out", str(workdir / "world"), "--store", str(store_dir),
                      "--format", "csv"])
     if code != 0:
@@ -98,11 +100,18 @@ def main() -> None:
         bolt.clear()
         records = count_records(embedded)
         started = time.perf_counter()
-        result = copy_store(embedded, bolt, args.batch_size)
+        done = [0]
+
+        def report(n: int) -> None:
+            done[0] += n
+            print(f"  pushed {done[0]:,}/{records:,} records, {done[0] / (time.perf_counter() - started):,.0f}/s",
+                  flush=True)
+
+        result = copy_store(embedded, bolt, args.batch_size, on_batch=report)
         push_s = time.perf_counter() - started
-        print(f"push: {records:,} records ({result}) in {push_s:.1f} s = {args.rows / push_s:,.0f} customs rows/s, "
-              f"{records / push_s:,.0f} records/s, {sum(embedded.counts()[k] for k in ('evidence',)) / push_s:,.0f} "
-              f"evidence rows/s; load {os.getloadavg()}")
+        evidence = embedded.counts()["evidence"]
+        print(f"push: {records:,} records + {evidence:,} evidence ({result}) in {push_s:.1f} s = "
+              f"{args.rows / push_s:,.0f} customs rows/s, {records / push_s:,.0f} records/s; load {os.getloadavg()}")
         pd.testing.assert_frame_equal(bolt.edge_frame(FLOWS), embedded.edge_frame(FLOWS))
         pd.testing.assert_frame_equal(bolt.node_frame(), embedded.node_frame())
         print("frames: identical on both stores")

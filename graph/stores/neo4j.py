@@ -508,8 +508,8 @@ class Neo4jStore:
             while self._write(f"MATCH (n:`{node_label}`) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)")[0][0] \
                     == 10000:
                 pass
-        self._write(f"MATCH (m:{cm.META_LABEL} {{id: $id}}) SET m.seq = 0, m.generation = coalesce(m.generation, 0) + 1",
-                    id=cm.META_ID)
+        self._write(f"MATCH (m:{cm.META_LABEL} {{id: $id}}) SET m.seq = 0, "
+                    "m.generation = coalesce(m.generation, 0) + 1", id=cm.META_ID)
         self._cache = {}
 
     def close(self) -> None:

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.stores import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from tests.neo4j.target import BoltTarget
 
 STORE_KINDS = ("embedded", "bolt")
-
-
-@dataclass(frozen=True)
-class BoltTarget:
-    uri: str
-    user: str
-    password: str
-    database: str | None
 
 
 @pytest.fixture(scope="session")

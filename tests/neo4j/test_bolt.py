@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from graph.stores import StoreError, WriteResult, open_store
 from graph.stores import cypher_model as cm
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
-from tests.neo4j.conftest import BoltTarget
+from tests.neo4j.target import BoltTarget
 from tests.neo4j.world import HOSTILE, ev, world
 
 pytestmark = pytest.mark.bolt
@@ -28,7 +29,8 @@ def bolt_env(bolt_target: BoltTarget, monkeypatch: pytest.MonkeyPatch) -> BoltTa
     return bolt_target
 
 
-def test_wrong_password_is_a_clear_error_without_the_secret(bolt_env: BoltTarget, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_a_clear_error_without_the_secret(
+        bolt_env: BoltTarget, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     secret = "wrong-" + "p4ss" * 3
     with pytest.raises(StoreError, match="refused the credentials") as info:
         Neo4jStore.connect(bolt_env.uri, bolt_env.user, secret, bolt_env.database)
@@ -88,10 +90,10 @@ def test_props_are_mirrored_for_analysts(bolt_store: Neo4jStore) -> None:
     assert rows == [["text", 0.6, 1]]
 
 
-def test_push_then_every_command_on_bolt(tmp_path, bolt_env: BoltTarget, bolt_store: Neo4jStore, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_push_then_every_command_on_bolt(tmp_path: Path, bolt_env: BoltTarget, bolt_store: Neo4jStore,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     local = EmbeddedStore(tmp_path / "local")
     local.write(world())
-    local.write([ev_edge for ev_edge in world()[11:13]])
     args = ["push", "--to", bolt_env.uri, "--from", str(tmp_path / "local"), "--batch-size", "7", "--format", "json"]
     assert cli.main(args) == 0
     pushed = json.loads(capsys.readouterr().out)[0]
