@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_support import entities, evidence, network, store_info, tracing, uploads
+from app_support import entities, evidence, exporting, network, store_info, tracing, uploads
 from app_support.frames import edges_for, nodes_for
+from graph.exports import EXPORT_FORMATS
 from graph.stores import GraphStore, StoreError, open_store, resolve_location
 
 PAGES = ("Trace", "Entity", "Hubs & choke points", "Flows", "Ingest", "Export")
@@ -91,7 +92,7 @@ def trace_form(key: str) -> tracing.TraceForm | None:
     """The trace form; returns the submitted values (or the last submitted ones)."""
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        origins = c1.text_input("Origin (entity, id or country)", "US", key=f"{key}-origins",
+        origins = c1.text_input("Origin (entity, id or country)", "", key=f"{key}-origins",
                                 help="Comma-separated; empty for every US maker.")
         destinations = c2.text_input("Destination (entity, id or country)", "", key=f"{key}-destinations",
                                      help="Comma-separated; empty for every Russian defense buyer.")
@@ -136,7 +137,6 @@ def page_trace(store: GraphStore, location: str, generation: int) -> None:
     if not result.paths:
         st.warning("No path matches. Loosen the filters (more hops, longer dwell, continuity 'category' or 'off').")
         return
-    st.session_state["subgraph"] = ("trace", form)
     table = cached_paths_table(location, generation, form)
     st.subheader(f"{len(result.paths)} ranked paths" + (f" (of {result.total_found} found)"
                                                         if result.total_found > len(result.paths) else ""))
@@ -174,7 +174,6 @@ def page_entity(store: GraphStore, location: str, generation: int) -> None:
     profile = entities.entity_profile(store, chosen)
     if profile is None:
         return
-    st.session_state["subgraph"] = ("entity", chosen)
     node = profile.node
     st.subheader(f"{node.name} ({node.country or 'country unknown'})")
     c1, c2, c3 = st.columns(3)
@@ -188,6 +187,7 @@ def page_entity(store: GraphStore, location: str, generation: int) -> None:
         st.dataframe(profile.listings, hide_index=True)
     depth = st.radio("Neighbourhood depth", (1, 2), horizontal=True, key="entity-depth")
     node_ids, edge_ids = entities.neighbour_ids(store, chosen, depth=int(depth))
+    st.session_state["entity-subgraph"] = (chosen, tuple(node_ids), tuple(edge_ids))
     left, right = st.columns([3, 2])
     with left:
         picked = show_picture(network.network_figure(nodes_for(store, node_ids), edges_for(store, edge_ids)),
@@ -245,9 +245,43 @@ def page_ingest(store: GraphStore, location: str, generation: int) -> None:
                    f"{result.evidence_added} pieces of evidence, {quarantined} row(s) quarantined.")
 
 
+def export_choices(store: GraphStore, location: str, generation: int) -> dict[str, Any]:
+    """The subgraphs one can export now: the current trace result, the current neighbourhood, the whole store."""
+    choices: dict[str, Any] = {}
+    form = st.session_state.get("trace-submitted")
+    if form is not None:
+        result = cached_trace(location, generation, form)
+        if result.paths:
+            choices[f"Current trace result ({len(result.paths)} paths)"] = lambda: exporting.trace_subgraph(result)
+    entity = st.session_state.get("entity-subgraph")
+    if entity is not None:
+        node_id, node_ids, edge_ids = entity
+        label = evidence.labels_of(store, [node_id])[node_id]
+        choices[f"Neighbourhood of {label}"] = lambda: exporting.neighbourhood_subgraph(store, node_id, node_ids,
+                                                                                        edge_ids)
+    choices["Whole store"] = lambda: exporting.store_subgraph(store)
+    return choices
+
+
 def page_export(store: GraphStore, location: str, generation: int) -> None:
     st.header("Export")
-    st.info("Exports need graph.exports, which is not in this build yet.")
+    st.caption("Download what you are looking at, with its evidence, for Gephi, yEd, Neo4j, Aleph or a report.")
+    choices = export_choices(store, location, generation)
+    label = st.radio("Subgraph", list(choices), key="export-choice")
+    try:
+        sub = choices[label]()
+    except exporting.ExportTooLarge as exc:
+        st.warning(str(exc))
+        return
+    st.markdown(f"**{sub.title}**: {len(sub.node_ids):,} nodes, {len(sub.edge_ids):,} edges"
+                + (f", {len(sub.paths)} paths" if sub.paths else ""))
+    for fmt in EXPORT_FORMATS.values():
+        left, right = st.columns([1, 3])
+        left.download_button(
+            f"Download {fmt.name}", data=lambda name=fmt.name: exporting.render(store, sub, name),
+            file_name=exporting.file_name(sub, fmt.name), mime=fmt.media_type, key=f"export-{fmt.name}",
+            on_click="ignore")
+        right.caption(f"`{fmt.extension}` · opens in {fmt.opens_in}")
 
 
 PAGE_FUNCTIONS = {

@@ -135,9 +135,17 @@ def shipment_timeline(shipments: pd.DataFrame, title: str | None = None) -> go.F
     return fig
 
 
+# Nodes a neighbourhood walk reaches but does not expand through: every Russian company is
+# LOCATED_IN Russia and every chip shipment touches HS 8542, so expanding them floods the picture.
+HUB_TYPES = frozenset({NodeType.COUNTRY.value, NodeType.GOOD.value, NodeType.LISTING.value, NodeType.DOCUMENT.value})
+
+
 def neighbour_ids(store: GraphStore, node_id: str, depth: int = 1, cap: int = 150,
                   edge_types: Iterable[EdgeType] | None = None) -> tuple[list[str], list[str]]:
-    """Node and edge ids within ``depth`` hops of a node (breadth first, at most ``cap`` nodes)."""
+    """Node and edge ids within ``depth`` hops of a node (breadth first, at most ``cap`` nodes).
+
+    Countries, goods, listings and documents are reached but not walked through (unless they are the start).
+    """
     wanted = {EdgeType(t) for t in edge_types} if edge_types else None
     seen = [node_id]
     known = {node_id}
@@ -157,5 +165,6 @@ def neighbour_ids(store: GraphStore, node_id: str, depth: int = 1, cap: int = 15
                     seen.append(other)
                     following.append(other)
                 edge_ids[edge.id] = None
-        frontier = following
+        found = nodes_for(store, following)
+        frontier = list(found.loc[~found["type"].isin(HUB_TYPES), "id"])
     return seen, list(edge_ids)

@@ -13,20 +13,25 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
 from graph.schema import Edge, Node, Record, SchemaError
 from graph.stores import GraphStore, WriteResult
-from ingest.customs import load_canonical
+from ingest.customs import load_customs
+from ingest.layouts import LayoutError
+from ingest.readers import ReadError
 from ingest.quarantine import Quarantine, Rejected
+from ingest.tags import load_tags
 
 MAX_UPLOAD_MB = 200
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20
 SAMPLE_ROWS = 50
+BINARY_EXTENSIONS = (".gz", ".xlsx", ".parquet")  # everything else must be text
 
-Loader = Callable[[Path, str], Iterable[Record | Rejected]]
+Loader = Callable[[GraphStore, Path, str], Iterable[Record | Rejected]]
 
 
 @dataclass(frozen=True)
@@ -39,14 +44,49 @@ class UploadKind:
     help: str
 
 
-def _customs(path: Path, source: str) -> Iterable[Record | Rejected]:
-    return load_canonical(path, source=source)
+def _customs(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:
+    return load_customs(path, source=source)
+
+
+_PIPELINES: dict[tuple[str, int], Any] = {}
+
+
+def _news_pipeline(store: GraphStore) -> tuple[Any, Any]:
+    """The news pipeline and name index for the store's current generation (built once: it takes seconds)."""
+    from ingest.news import NameIndex, build_pipeline
+
+    key = (store.location, int(getattr(store, "generation", 0)))
+    if key not in _PIPELINES:
+        index = NameIndex.from_store(store)  # mentions of companies already in the store resolve to them
+        _PIPELINES.clear()
+        _PIPELINES[key] = (build_pipeline(index.names), index)
+    nlp, index = _PIPELINES[key]
+    return nlp, index
+
+
+def _articles(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:
+    from ingest.news import load_news
+
+    nlp, index = _news_pipeline(store)
+    return load_news([path], nlp, index, max_bytes=MAX_UPLOAD_BYTES)
+
+
+def _tags(store: GraphStore, path: Path, source: str) -> Iterable[Record | Rejected]:
+    return load_tags(path)
 
 
 UPLOAD_KINDS: dict[str, UploadKind] = {
-    "customs": UploadKind("Customs records (CSV, canonical layout)", ("csv",), _customs,
-                          "One declaration line per row; columns as in docs/app.md (date, shipper_name, "
-                          "consignee_name, hs_code are required)."),
+    "customs": UploadKind(
+        "Customs records", ("csv", "tsv", "txt", "gz", "xlsx", "parquet"), _customs,
+        "One declaration line per row, in any known vendor layout (detected from the header; see "
+        "docs/customs.md)."),
+    "articles": UploadKind(
+        "News articles and press releases", ("txt", "md", "markdown", "html", "htm", "json", "jsonl"), _articles,
+        "Companies, countries, goods and supply claims are extracted from the text; claims get lower "
+        "confidence than customs records."),
+    "tags": UploadKind(
+        "Analyst tags / lists (CSV)", ("csv",), _tags,
+        "Columns name,country,identifier,tag,reason: marks companies as manufacturer, defense_buyer, ..."),
 }
 
 
@@ -100,7 +140,7 @@ def check_upload(name: str, data: bytes, kind: str) -> None:
     extensions = UPLOAD_KINDS[kind].extensions
     if not name.lower().endswith(tuple(f".{e}" for e in extensions)):
         raise UploadError(f"{name}: expected a {' or '.join('.' + e for e in extensions)} file")
-    if b"\x00" in data[:65536]:
+    if not name.lower().endswith(BINARY_EXTENSIONS) and b"\x00" in data[:65536]:
         raise UploadError(f"{name} looks like a binary file, not text")
 
 
@@ -114,7 +154,7 @@ def save_upload(name: str, data: bytes, folder: str | os.PathLike[str] | None = 
 
 
 def _read_errors() -> tuple[type[BaseException], ...]:
-    return (pa.ArrowInvalid, UnicodeDecodeError, ValueError, SchemaError)
+    return (pa.ArrowInvalid, UnicodeDecodeError, ValueError, SchemaError, ReadError, LayoutError)
 
 
 def preview_upload(store: GraphStore, kind: str, name: str, data: bytes, *, folder: str | None = None) -> IngestPreview:
@@ -126,7 +166,7 @@ def preview_upload(store: GraphStore, kind: str, name: str, data: bytes, *, fold
     node_ids = set(store.node_frame()["id"])
     edge_ids = set(store.edge_frame()["id"])
     try:
-        for item in UPLOAD_KINDS[kind].loader(path, source):
+        for item in UPLOAD_KINDS[kind].loader(store, path, source):
             _tally(preview, item, node_ids, edge_ids)
     except _read_errors() as exc:
         raise UploadError(f"{name} cannot be read as {UPLOAD_KINDS[kind].label}: {exc}") from exc
@@ -161,7 +201,7 @@ def commit_upload(store: GraphStore, preview: IngestPreview, quarantine_path: st
     """
     loader = UPLOAD_KINDS[preview.kind].loader
     with Quarantine(quarantine_path) as quarantine:
-        result = store.write(quarantine.filter(loader(preview.path, preview.source)))
+        result = store.write(quarantine.filter(loader(store, preview.path, preview.source)))
     return result, quarantine.rejected
 
 

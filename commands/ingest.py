@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from commands.common import emit, format_option, open_cli_store, progress, store_option
-from ingest.customs import CustomsFile
+from ingest.customs import CustomsFile, paused_gc
 from ingest.layouts import LayoutError
 from ingest.quarantine import Quarantine
 from ingest.readers import ReadError
@@ -71,7 +71,7 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
             choice = customs.choice
             click.echo(f"{file}: layout {choice.layout.name} ({choice.how}, score {choice.score:.2f}), "
                        f"{customs.info.describe()}", err=True)
-            with Quarantine(target) as quarantine:
+            with Quarantine(target) as quarantine, paused_gc():
                 result = store.write(quarantine.filter(progress(customs.records(), desc=file.name, unit="records")))
             counts = customs.counts
             rows.append({"file": str(file), "layout": choice.layout.name, "score": choice.score,

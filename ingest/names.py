@@ -38,13 +38,13 @@ _LEGAL_PHRASES = (
     "sanayi ve ticaret", "san ve tic", "san tic", "limited sirketi", "ltd sti", "ltd stf", "anonim sirketi", "a s", "tic ltd sti",
     # German and others
     "gesellschaft mit beschrankter haftung", "co kg", "gmbh co kg", "sp z o o", "s r o", "s a", "s p a",
-    "s r l", "b v", "n v",
+    "s r l", "b v", "n v", "g m b h",
 )
 _LEGAL_WORDS = frozenset(
     "llc llp lp ltd limited inc incorporated corp corporation co company plc gmbh mbh ag kg ohg ug se "
     "sa sas sarl srl spa bv nv oy oyj ab as aps asa kft zrt sro doo dd ooo oao zao pao ao jsc ojsc cjsc pjsc "
     "fgup gup mup nao tov pat prat tdv fze fzco fzc fzllc dmcc pte pvt bhd sdn tbk pt cv sti ltdsti "
-    "tic ve ip chp kk gk yk".split()
+    "ip chp kk gk yk".split()
 )
 # Words too generic to tell companies apart on their own (kept in keys, weighted out of blocking).
 GENERIC_WORDS = frozenset(
@@ -64,7 +64,8 @@ ABBREVIATIONS: dict[str, str] = {
     "ind": "industry", "inds": "industry", "indus": "industry", "industries": "industry",
     "industrial": "industry", "sanayi": "industry", "eng": "engineering", "engg": "engineering",
     "engr": "engineering", "sys": "system", "syst": "system", "equip": "equipment", "eqpt": "equipment",
-    "trdg": "trading", "trd": "trading", "ticaret": "trade", "imp": "import", "exp": "export",
+    "trdg": "trading", "trd": "trading", "treiding": "trading", "treyding": "trading", "ticaret": "trade",
+    "tic": "trade", "imp": "import", "exp": "export",
     "impex": "import export", "imex": "import export", "mach": "machinery", "instr": "instrument",
     "sci": "scientific", "hldg": "holding", "hldgs": "holding", "holdings": "holding",
     "natl": "national", "nat": "national", "dist": "distribution", "distr": "distribution",
@@ -86,7 +87,7 @@ _PHRASE_RE = re.compile(
 # Transliteration folds applied inside words (order matters): variants of one Cyrillic letter.
 _TRANSLIT = (
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("ck", "k"), ("ph", "f"), ("w", "v"),
-    ("ks", "x"), ("tz", "ts"), ("j", "y"), ("yu", "iu"), ("ya", "ia"), ("ye", "e"), ("yo", "e"),
+    ("ks", "x"), ("tz", "ts"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("j", "y"), ("yu", "iu"), ("ya", "ia"), ("ye", "e"), ("yo", "e"),
     ("iy", "i"), ("yi", "i"), ("y", "i"), ("ii", "i"),
 )
 _DOUBLE = re.compile(r"([a-z])\1+")

@@ -249,11 +249,13 @@ class NameIndex:
         return [pos for pos, _ in votes.most_common(MAX_CANDIDATES)]
 
     def lookup(self, name: str, country: str | None = None, identifiers: Iterable[str] = (),
-               limit: int = 10, min_score: float = DEFAULT_REVIEW_BAND) -> list[Match]:
+               limit: int = 10, min_score: float = DEFAULT_REVIEW_BAND, partial: bool = False) -> list[Match]:
         """Entities matching a name (and identifiers), best first, one match per entity.
 
         Identifier hits score 1.0; an exact match key 1.0; else the fuzzy score. With
-        ``country``, entities registered in another country score lower.
+        ``country``, entities registered in another country score lower. With ``partial``
+        (screening), a name whose every distinctive word is in a listed name ("Rostec" in
+        "State Corporation Rostec") scores 0.8 plus 0.2 times the share of words it covers.
         """
         best: dict[str, Match] = {}
 
@@ -272,11 +274,16 @@ class NameIndex:
             for pos in positions:
                 eid, entry_name, entry_key = self._entries[pos]
                 score = 1.0 if entry_key == key else score_keys(key, entry_key)
+                method = "exact" if entry_key == key else "fuzzy"
+                if partial and score < 1.0:
+                    contained = contained_score(key, entry_key)
+                    if contained > score:
+                        score, method = contained, "contained"
                 other = self.profiles[eid].country
                 if country and other and country != other:
                     score *= COUNTRY_PENALTY
                 if score >= min_score:
-                    offer(Match(eid, round(score, 4), "exact" if entry_key == key else "fuzzy", entry_name, other))
+                    offer(Match(eid, round(score, 4), method, entry_name, other))
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.method != "exact", m.entity_id))
         return ranked[:limit]
 
@@ -294,6 +301,18 @@ class NameIndex:
                 if eid not in seen:
                     seen.add(eid)
                     yield eid
+
+
+def contained_score(query_key: str, entry_key: str) -> float:
+    """0.8 + 0.2 * coverage when every word of the query is in the entry and one is distinctive, else 0.
+
+    >>> contained_score("rostec", "state rostec"), contained_score("group", "rostec group")
+    (0.9, 0.0)
+    """
+    query, entry = set(query_key.split()), set(entry_key.split())
+    if not query or not query <= entry or query <= GENERIC_WORDS:
+        return 0.0
+    return round(0.8 + 0.2 * len(query) / len(entry), 4)
 
 
 def decide(score: float, method: str, threshold: float, review_band: float) -> str | None:

@@ -132,12 +132,22 @@ def goods_terms() -> dict[str, dict[str, str]]:
 def goods_table() -> dict[str, dict[str, str]]:
     """The goods table behind :func:`goods_terms`, built once."""
     out: dict[str, dict[str, str]] = {}
-    for term, hs in GOODS_TERMS.items():
+    for term, hs in {**_singulars(GOODS_TERMS), **GOODS_TERMS}.items():
         info = {"hs": hs, "category": goods_category(hs) or "other_goods"}
         entry = chpl_entry(hs)
         if entry is not None:
             info["chpl_tier"] = entry.tier
         out[term] = info
+    return out
+
+
+def _singulars(terms: dict[str, str]) -> dict[str, str]:
+    """Singular forms of plural goods terms ("lithography machines" -> "lithography machine")."""
+    out = {}
+    for term, hs in terms.items():
+        last = term.rsplit(" ", 1)[-1]
+        if len(last) > 4 and last.endswith("s") and not last.endswith(("ss", "us", "ics", "is")):
+            out[term[:-1]] = hs
     return out
 
 

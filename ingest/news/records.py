@@ -20,6 +20,7 @@ from ingest.news.claims import Claim
 from ingest.news.document import NewsDocument
 from ingest.news.gazetteer import LISTS, goods_table
 from ingest.news.names_index import NameIndex
+from ingest.news.tokens import entities_of
 from ingest.normalize import country_name
 
 EXTRACTOR = "news-spacy/1"
@@ -102,7 +103,8 @@ class DocRecords:
         out: list[Record] = []
         per_node: dict[str, int] = {}
         doc_id = node_id(NodeType.DOCUMENT, self.source)
-        for ent in doc.ents:
+        has_sents = doc.has_annotation("SENT_START")
+        for ent in entities_of(doc):
             node = self.entity_node(ent, offset)
             if node is None:
                 continue
@@ -111,7 +113,7 @@ class DocRecords:
             if count < MAX_MENTION_EVIDENCE:
                 per_node[node.id] = count + 1
                 evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, ent.sent.text
-                                         if doc.has_annotation("SENT_START") else ent.text, MENTION_CONFIDENCE)
+                                         if has_sents else ent.text, MENTION_CONFIDENCE)
                 out.append(Edge(EdgeType.MENTIONS, doc_id, node.id, props={"text": ent.text, "label": ent.label_},
                                 evidence=evidence))
         yield from out

@@ -45,3 +45,21 @@ def test_entity_page_in_browser(app_url: str, browser_page) -> None:
     page.screenshot(path=str(OUTPUT / "app-entity.png"), full_page=True)
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:")]
     assert outside == [], f"the app fetched from outside: {outside[:5]}"
+
+
+def test_trace_in_browser(app_url: str, browser_page) -> None:
+    page = browser_page
+    page.goto(app_url, wait_until="networkidle")
+    page.get_by_test_id("stSidebar").get_by_text("Trace", exact=True).click()
+    page.get_by_label("Via countries").fill("HK")
+    page.get_by_role("button", name="Trace").click()
+    page.get_by_role("heading", name="ranked paths").first.wait_for(timeout=WAIT)
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 3  # paths, hops, evidence
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator("g.scatterlayer path.point").first.wait_for(timeout=WAIT)
+    labels = chart.locator("g.scatterlayer g.textpoint text").all_inner_texts()
+    assert "Sky Bright Trading Ltd (HK)" in labels and "JSC Radio Instrument Plant (RU)" in labels
+    click_point(page, chart, "Sky Bright Trading Ltd (HK)")
+    page.get_by_text("Selected node: Sky Bright Trading Ltd (Company)").wait_for(timeout=WAIT)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "app-trace.png"), full_page=True)

@@ -75,7 +75,7 @@ def test_ingest_page_previews_then_commits(fresh_store_path: str, monkeypatch: p
     assert not at.exception
     assert "2 row(s) will go to quarantine" in texts(at)
     quarantine = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert list(quarantine["locator"]) == ["row 3", "row 4"]
+    assert list(quarantine["locator"]) == ["line 3", "line 4"]
     assert open_store(fresh_store_path).counts()["edges.SHIPPED"] == 18  # nothing written yet
     at.button(key="ingest-commit").click().run()
     assert not at.exception
@@ -88,4 +88,20 @@ def test_ingest_page_rejects_bad_file_clearly(small_store_path: str, monkeypatch
     at = open_page(small_store_path, "Ingest", monkeypatch)
     at.get("file_uploader")[0].set_value(("other.csv", b"a,b\n1,2\n", "text/csv")).run()
     assert not at.exception
-    assert "not a canonical customs file, missing column(s) date" in texts(at)
+    assert "other.csv cannot be read as Customs records: no built-in layout fits this header" in texts(at)
+
+
+def test_export_page_offers_every_format(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.exports import EXPORT_FORMATS
+
+    at = open_page(small_store_path, "Entity", monkeypatch)
+    at.text_input(key="entity-query").set_value("romashka").run()
+    at.sidebar.radio(key="page").set_value("Export").run()
+    assert not at.exception, [e.value for e in at.exception]
+    choices = at.radio(key="export-choice").options
+    assert choices[0].startswith("Neighbourhood of OOO Romashka") and choices[-1] == "Whole store"
+    assert "OOO Romashka: neighbourhood" in texts(at)
+    buttons = {b.proto.label for b in at.get("download_button")}
+    assert buttons == {f"Download {name}" for name in EXPORT_FORMATS}
+    at.radio(key="export-choice").set_value("Whole store").run()
+    assert "transship: whole store**: 36 nodes, 44 edges" in texts(at)

@@ -52,6 +52,11 @@ def test_neighbourhood_respects_depth_and_cap(store) -> None:
     assert set(edges_for(store, edges_one)["source"]) | set(edges_for(store, edges_one)["target"]) <= set(one)
     capped, _ = entities.neighbour_ids(store, ROMASHKA, depth=2, cap=3)
     assert len(capped) == 3
+    russia = node_id(NodeType.COUNTRY, "RU")
+    assert russia in one
+    eagle = node_id(NodeType.COMPANY, "inn:6600112233")  # two steps from Romashka only through RU or a list
+    assert eagle not in two
+    assert eagle in entities.neighbour_ids(store, russia, depth=1)[0]  # a country expands when it is the start
 
 
 def test_network_figure_carries_clickable_ids(store) -> None:
@@ -110,7 +115,7 @@ def test_upload_preview_then_commit(fresh_store_path: str, tmp_path: Path) -> No
     before = store.counts()
     preview = uploads.preview_upload(store, "customs", "bad_customs.csv", data, folder=str(tmp_path))
     assert store.counts() == before  # a preview writes nothing
-    assert [r.locator for r in preview.rejected] == ["row 3", "row 4"]
+    assert [r.locator for r in preview.rejected] == ["line 3", "line 4"]
     assert "date" in preview.rejected[0].reason and "hs_code" in preview.rejected[1].reason
     summary = dict(zip(preview.summary()["what"], preview.summary()["new"]))
     assert summary["edge SHIPPED"] == 1 and summary["node Company"] == 1  # only Nova Parts is new
@@ -127,10 +132,8 @@ def test_upload_preview_then_commit(fresh_store_path: str, tmp_path: Path) -> No
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("empty.csv", b"  \n", "empty"),
     ("photo.csv", b"\x89PNG\x00\x00binary", "binary"),
-    ("notes.txt", b"date,hs_code\n", "expected a .csv"),
-    ("wrong.csv", b"a,b,c\n1,2,3\n", "missing column"),
-    ("latin1.csv", "date,shipper_name,consignee_name,hs_code\n2023-01-01,Müller GmbH,OOO Romashka,854231\n"
-     .encode("latin-1"), "cannot be read"),
+    ("notes.pdf", b"%PDF-1.4", "expected a .csv or"),
+    ("wrong.csv", b"a,b,c\n1,2,3\n", "no built-in layout fits"),
     ("header_only.csv", b"date,shipper_name,consignee_name,hs_code\n", "no rows"),
 ])
 def test_bad_uploads_get_clear_errors(store, tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -144,3 +147,68 @@ def test_upload_size_limit(store, monkeypatch: pytest.MonkeyPatch) -> None:
         uploads.check_upload("big.csv", b"x" * 11, "customs")
     with pytest.raises(uploads.UploadError, match="unknown upload kind"):
         uploads.check_upload("x.csv", b"x", "spreadsheet")
+
+
+def test_latin1_customs_upload_is_decoded(store, tmp_path: Path) -> None:
+    data = "date,shipper_name,consignee_name,hs_code\n2023-01-01,Müller GmbH,OOO Romashka,854231\n".encode("latin-1")
+    preview = uploads.preview_upload(store, "customs", "latin1.csv", data, folder=str(tmp_path))
+    assert "Müller GmbH" in preview.names.values() and not preview.rejected
+
+
+def test_article_upload_extracts_claims(fresh_store_path: str, tmp_path: Path) -> None:
+    store = open_store(fresh_store_path)
+    data = (FIXTURES / "article.md").read_bytes()
+    preview = uploads.preview_upload(store, "articles", "article.md", data, folder=str(tmp_path))
+    assert preview.counts["node Document"] == 1
+    assert preview.counts["edge MENTIONS"] >= 2
+    result, quarantined = uploads.commit_upload(store, preview)
+    assert result.nodes_added >= 1 and quarantined == 0
+
+
+def test_tag_upload_marks_roles(fresh_store_path: str, tmp_path: Path) -> None:
+    store = open_store(fresh_store_path)
+    data = b"name,country,identifier,tag,reason\nOOO Romashka,RU,inn:7722476458,defense_buyer,front for a radar maker\n"
+    preview = uploads.preview_upload(store, "tags", "tags.csv", data, folder=str(tmp_path))
+    assert preview.counts["node Company"] == 1 and preview.new_counts["node Company"] == 0
+    uploads.commit_upload(store, preview)
+    assert "defense_buyer" in store.get_node(ROMASHKA).props["roles"]
+
+
+def test_every_export_format_renders_the_neighbourhood(store) -> None:
+    from app_support import exporting
+    from graph.exports import EXPORT_FORMATS
+
+    node_ids, edge_ids = entities.neighbour_ids(store, PLANT, depth=1)
+    sub = exporting.neighbourhood_subgraph(store, PLANT, node_ids, edge_ids)
+    assert sub.title == "JSC Radio Instrument Plant: neighbourhood" and sub.focus == (PLANT,)
+    for name in EXPORT_FORMATS:
+        data = exporting.render(store, sub, name)
+        assert data, name
+        if not EXPORT_FORMATS[name].binary:
+            assert "Radio Instrument Plant" in data.decode("utf-8"), name
+    assert exporting.file_name(sub, "graphml") == "transship-jsc-radio-instrument-plant-neighbourhood.graphml"
+
+
+def test_whole_store_export_has_a_size_limit(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app_support import exporting
+
+    assert len(exporting.store_subgraph(store).edge_ids) == 44
+    monkeypatch.setattr(exporting, "MAX_EXPORT_ELEMENTS", 10)
+    with pytest.raises(exporting.ExportTooLarge, match="transship export"):
+        exporting.store_subgraph(store)
+
+
+def test_sankey_puts_senders_left_and_receivers_right() -> None:
+    import pandas as pd
+
+    from app_support.flows import sankey_figure
+
+    frame = pd.DataFrame({"source_country": ["US", "HK", "CN", "HK", "US"],
+                          "target_country": ["HK", "RU", "HK", "RU", "TR"],
+                          "value_usd": [100.0, 50.0, 30.0, 20.0, 5.0]})
+    fig = sankey_figure(frame, top=3)
+    sankey = fig.data[0]
+    assert list(sankey.node.label) == ["United States (US) →", "Hong Kong (HK) →", "China (CN) →",
+                                       "→ Hong Kong (HK)", "→ Russian Federation (RU)"]
+    assert list(sankey.link.value) == [100.0, 70.0, 30.0]  # HK → RU summed; the smallest pair cut by top=3
+    assert list(sankey.link.source) == [0, 1, 2] and list(sankey.link.target) == [3, 4, 3]
