@@ -223,11 +223,11 @@ def ftm_entities(mat: Materialized) -> Iterator[EntityProxy]:
         ends = (edge.source,) if edge.type is EdgeType.LISTED_ON else (edge.source, edge.target)
         if not all(end in emitted for end in ends):
             continue
-        entity = _edge_entity(eid, edge, mat)
-        if entity is None:
+        link = _edge_entity(eid, edge, mat)
+        if link is None:
             continue
-        sources |= _add_evidence(entity, edge.evidence, "summary")
-        yield entity
+        sources |= _add_evidence(link, edge.evidence, "summary")
+        yield link
     for source in sorted(sources):
         document = ftm_model().make_entity("Document")
         document.id = _source_document_id(source)
