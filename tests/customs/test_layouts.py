@@ -404,3 +404,14 @@ def test_quarantine_lines_hold_original_row_file_locator_and_reason(ingest: Inge
     assert extra["source"] == "customs:canonical.csv"
     assert extra["row"]["record_id"] == "BL-7" and extra["row"]["_extra"] == ["EXTRA"]
     assert extra["reason"] == "ragged row: 17 cells, header has 16"
+
+
+def test_same_inn_across_files_is_one_company_with_both_names(ingest: Ingest) -> None:
+    ingest(FIXTURES / "canonical.csv")
+    ingest(FIXTURES / "ru_import_lines_cp1251.csv")
+    companies = [n for n in ingest.graph()["nodes"] if n[1] == "inn:7722476458"]
+    assert len(companies) == 1
+    _, _, name, country, props = companies[0]
+    assert (name, country) == ("OOO Vektor", "RU")  # the first source's name stays the node's name
+    assert props["aliases"] == ["ООО «ЯТАШ РУС»", "OOO YATASH RUS"]
+    assert props["identifiers"] == ["inn:7722476458", "kpp:772201001"]
