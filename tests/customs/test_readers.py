@@ -113,8 +113,8 @@ def test_cli_prints_counts_per_file_and_fails_only_on_unreadable_input(tmp_path:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [(r["layout"], r["read"], r["ingested"], r["quarantined"]) for r in rows] == [
-        ("canonical", 7, 2, 5), ("ru-import-lines", 4, 2, 2)]
-    assert len(quarantine.read_text("utf-8").splitlines()) == 7
+        ("canonical", 7, 2, 5), ("ru-import-lines", 4, 3, 1)]
+    assert len(quarantine.read_text("utf-8").splitlines()) == 6
     again = json.loads(runner.invoke(cli, args).stdout)
     assert [(r["nodes_added"], r["edges_added"], r["evidence_added"]) for r in again] == [(0, 0, 0), (0, 0, 0)]
 
