@@ -161,7 +161,7 @@ def substituted(a: str, b: str) -> bool:
     (True, False)
     """
     a_words, b_words = a.split(), b.split()
-    if fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) >= 90:
+    if len(a_words) != len(b_words) and fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) >= 90:
         return False  # the same letters split into other words ("pribor servis" / "priborservis")
     lonely_a = any(all(fuzz.ratio(w, v) < 80 for v in b_words) for w in a_words)
     return lonely_a and any(all(fuzz.ratio(v, w) < 80 for w in a_words) for v in b_words)
