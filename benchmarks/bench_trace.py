@@ -43,8 +43,8 @@ GROUPS = (  # name, count, countries
     ("buyer", 100, ("RU",)), ("civilian", 198_000, ("US", "CN", "DE", "IN", "BR", "RU", "TR", "JP", "KR", "FR")),
 )
 # structured edges per layer (share of all edges) and how concentrated their endpoints are (Zipf exponent)
-LAYERS = (("maker", "distributor", 0.01), ("distributor", "hub", 0.02), ("hub", "importer", 0.02),
-          ("importer", "buyer", 0.01), ("maker", "hub", 0.005), ("hub", "buyer", 0.003))
+LAYERS = (("maker", "distributor", 0.0033), ("distributor", "hub", 0.0066), ("hub", "importer", 0.0066),
+          ("importer", "buyer", 0.0033), ("maker", "hub", 0.0017), ("hub", "buyer", 0.001))
 BASE_DAY = date_interval("2022-03-01")[0]  # type: ignore[index]
 SPAN_DAYS = 1000
 
