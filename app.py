@@ -40,7 +40,7 @@ def cached_search(location: str, generation: int, text: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Tracing…", max_entries=32)
 def cached_trace(location: str, generation: int, form: tracing.TraceForm) -> Any:
-    return tracing.run_trace(get_store(location), form)
+    return tracing.run_trace(get_store(location), form, get_search_index(location, generation))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -92,13 +92,14 @@ def trace_form(key: str) -> tracing.TraceForm | None:
     """The trace form; returns the submitted values (or the last submitted ones)."""
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        origins = c1.text_input("Origin (entity, id or country)", "", key=f"{key}-origins",
+        origins = c1.text_input("Origin (names or ids)", "", key=f"{key}-origins",
                                 help="Comma-separated; empty for every US maker.")
-        destinations = c2.text_input("Destination (entity, id or country)", "", key=f"{key}-destinations",
+        destinations = c2.text_input("Destination (names or ids)", "", key=f"{key}-destinations",
                                      help="Comma-separated; empty for every Russian defense buyer.")
         via = c3.text_input("Via countries", "", key=f"{key}-via", help="e.g. HK, TR, AE, KZ")
         c4, c5, c6 = st.columns(3)
-        goods = c4.text_input("Goods (HS prefixes, CHPL tiers, categories)", "", key=f"{key}-goods")
+        goods = c4.text_input("Goods", "", key=f"{key}-goods",
+                              help="HS prefixes (8542), CHPL tiers (tier:1), categories (cat:…), part numbers (pn:…)")
         max_hops = c5.slider("Max hops", 1, 8, 4, key=f"{key}-hops")
         dwell = c6.number_input("Dwell limit (days, 0 = none)", 0, 3650, 180, step=30, key=f"{key}-dwell")
         c7, c8, c9 = st.columns(3)
@@ -131,6 +132,9 @@ def page_trace(store: GraphStore, location: str, generation: int) -> None:
         return
     try:
         result = cached_trace(location, generation, form)
+    except tracing.UnknownEntity as exc:
+        st.error(str(exc))
+        return
     except (ValueError, StoreError) as exc:
         st.error(f"Trace failed: {exc}")
         return

@@ -29,7 +29,8 @@ HS_CODES = ["8542310000", "8542320000", "8542330000", "8542390000", "8517620000"
             "8532240000", "8471500000", "8536690000", "8504409000", "8473302000", "8486200000", "8457100000"]
 HUB_COUNTRIES = ["HK", "CN", "TR", "AE", "KZ", "KG", "AM", "UZ", "IN", "RS"]
 SYLLABLES = ["al", "ex", "tro", "ma", "sib", "tek", "nor", "vol", "ra", "kom", "pro", "ser", "vis", "tan", "lin"]
-RU_SYLLABLES = ["ал", "экс", "тро", "ма", "сиб", "тек", "нор", "вол", "ра", "ком", "про", "сер", "вис", "тан", "лин"]
+RU_SYLLABLES = ["ал", "экс", "тро", "ма", "сиб", "тек", "нор", "вол", "ра", "ком", "про", "сер", "вис", "тан",
+                "лин"]
 CANONICAL_HEADER = ["record_id", "date", "shipper_name", "shipper_country", "shipper_id", "consignee_name",
                     "consignee_country", "consignee_id", "origin_country", "hs_code", "description", "brand",
                     "part_number", "quantity", "unit", "value_usd"]
@@ -74,7 +75,8 @@ def write_files(rows: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     rng = random.Random(seed)
     suppliers, importers = make_world(rng)
     canonical, russian = folder / "canonical.csv", folder / "ru_import_lines.csv"
-    with open(canonical, "w", newline="", encoding="utf-8") as fc, open(russian, "w", newline="", encoding="utf-8") as fr:
+    with open(canonical, "w", newline="", encoding="utf-8") as fc, \
+            open(russian, "w", newline="", encoding="utf-8") as fr:
         wc, wr = csv.writer(fc), csv.writer(fr)
         wc.writerow(CANONICAL_HEADER)
         wr.writerow(RU_HEADER)
@@ -107,15 +109,17 @@ def ingest_once(path: str, layout: str) -> None:
 
     store_dir = tempfile.mkdtemp(prefix="bench-customs-store-")
     try:
+        cpu_started = time.process_time()
         started = time.perf_counter()
         store = open_store(store_dir)
         customs = CustomsFile(path, layout=layout)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
             store.write(quarantine.filter(customs.records()))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         c = customs.counts
-        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak}")
+        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak} {cpu:.3f}")
     finally:
         shutil.rmtree(store_dir, ignore_errors=True)
 
@@ -124,16 +128,21 @@ def measure(path: Path, layout: str, runs: int) -> None:
     results = []
     for _ in range(runs):
         load = os.getloadavg()
-        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=True,
+        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=False,
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
-        seconds, read, ingested, quarantined, peak = out.stdout.split()
-        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), load))
-        print(f"  run: {float(seconds):.1f} s, {int(read) / float(seconds):,.0f} rows/s, peak {int(peak) / 2**30:.2f} GB,"
-              f" ingested {ingested}, quarantined {quarantined}, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        if out.returncode:
+            raise SystemExit(f"ingest of {path} failed:\n{out.stderr}")
+        seconds, read, ingested, quarantined, peak, cpu = out.stdout.split()
+        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), float(cpu)))
+        print(f"  run: {float(seconds):.1f} s wall, {float(cpu):.1f} s CPU, {int(read) / float(seconds):,.0f} rows/s,"
+              f" {int(read) / float(cpu):,.0f} rows per CPU-second, peak {int(peak) / 2**30:.2f} GB,"
+              f" ingested {ingested}, quarantined {quarantined}, load before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     seconds = statistics.median(r[0] for r in results)
+    cpu_seconds = statistics.median(r[5] for r in results)
     rows = results[0][1]
-    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows), "
-          f"peak memory {max(r[4] for r in results) / 2**30:.2f} GB, load {os.getloadavg()[0]:.2f}")
+    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows; "
+          f"{rows / cpu_seconds:,.0f} rows per CPU-second), peak memory {max(r[4] for r in results) / 2**30:.2f} GB, "
+          f"load after {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -142,6 +151,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--layout", default="auto")
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "LAYOUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -152,8 +162,12 @@ def main() -> None:
             measure(file, args.layout, args.runs)
         return
     with tempfile.TemporaryDirectory(prefix="bench-customs-") as tmp:
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        canonical, russian = write_files(args.rows, Path(tmp))
+        canonical, russian = folder / "canonical.csv", folder / "ru_import_lines.csv"
+        if not (canonical.exists() and russian.exists() and args.workdir):
+            canonical, russian = write_files(args.rows, folder)
         print(f"generated {args.rows:,} rows per layout in {time.perf_counter() - started:.1f} s "
               f"({canonical.stat().st_size / 2**20:.0f} MB, {russian.stat().st_size / 2**20:.0f} MB)")
         measure(canonical, "canonical", args.runs)

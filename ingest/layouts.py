@@ -130,7 +130,8 @@ def _sources(spec: Any, target: str, origin: str) -> tuple[Source, ...]:
         elif isinstance(item, dict) and ("column" in item or "value" in item):
             transform = item.get("transform", default)
             if transform not in TRANSFORMS:
-                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {', '.join(TRANSFORMS)})")
+                known = ", ".join(TRANSFORMS)
+                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {known})")
             out.append(Source(item.get("column"), transform, item.get("value")))
         else:
             raise LayoutError(f"{origin}: {target}: expected a column name, {{column = ...}} or a list of them")
@@ -149,7 +150,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         raise LayoutError(f"{origin}: a profile needs a [fields] table mapping canonical fields to columns")
     unknown = sorted(set(fields_spec) - allowed)
     if unknown:
-        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(allowed))}")
     fields_map = {k: _sources(v, k, origin) for k, v in fields_spec.items()}
     props = {group: {k: _sources(v, k, origin) for k, v in data.get(group, {}).items()} for group in PROP_GROUPS}
     inferred = {}
@@ -273,6 +275,7 @@ class _ColumnTransform:
             return [self._apply(v) for v in raw_values]
         if len(cache) + len(fresh) > CACHE_CAP:
             cache.clear()  # high-cardinality column: keep memory bounded, the chunk's values suffice
+            fresh = list(dict.fromkeys(raw_values))
         for v in fresh:
             cache[v] = self._apply(v)
         return list(map(cache.__getitem__, raw_values))

@@ -67,6 +67,14 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def clean_name(text: str) -> str:
+    """A name without bold markers and quotes, spaces collapsed ("ООО «Ромашка»" -> "ООО Ромашка")."""
+    return " ".join(text.replace("*", " ").translate(_NO_QUOTES).split())
+
+
+_NO_QUOTES = str.maketrans({q: " " for q in _QUOTES})
+
+
 class NameFinder:
     """Finds ORG and PERSON names, their aliases and countries, and sets ``doc.ents``."""
 
@@ -233,7 +241,7 @@ class NameFinder:
 
     def _country_left(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         tv = token_view(doc)
-        i, between = ent.start - 1, []
+        i, between = ent.start - 1, list[str]()
         sent_start = sentence_start(tv, ent.start)
         while i > sent_start and tv[i].text in _SKIPPABLE:
             i -= 1
@@ -337,9 +345,9 @@ class NameFinder:
             if label:
                 candidates.append(Span(doc, start, end, label=label, kb_id="rule"))
         for hit in _CJK_COMPANY.finditer(doc.text):
-            span = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
-            if span is not None:
-                candidates.append(span)
+            cjk = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
+            if cjk is not None:
+                candidates.append(cjk)
         if self.use_model_entities and self.model_ner:
             candidates.extend(Span(doc, e.start, e.end, label="ORG" if e.label_ == "ORG" else "PERSON",
                                    kb_id="model") for e in doc.ents if e.label_ in ("ORG", "PERSON"))
@@ -354,10 +362,12 @@ class NameFinder:
         tv = token_view(doc)
         aliases: dict[tuple[str, ...], Span] = {}
         first_words: dict[str, Span] = {}
+        # A first word also used in lower case ("Foreign", "Supply") is a common word, not a short name.
+        lowercase_words = {t.text for t in tv if t.text.islower()}
         for ent in ents:
             if ent.label_ not in ("ORG", "PERSON"):
                 continue
-            ent._.canonical = ent.text.strip("*\"«»“” ")
+            ent._.canonical = clean_name(ent.text)
             short = self._short_form(doc, ent.end)
             if short is not None:
                 aliases.setdefault(tuple(t.text for t in tv[short[0]:short[1]]), ent)
@@ -371,6 +381,7 @@ class NameFinder:
                 aliases.setdefault(tuple(core), ent)
             first = words[0]
             if ent.label_ == "ORG" and len(words) >= 2 and len(first) >= 4 and first.istitle() \
+                    and first.lower() not in lowercase_words and first not in lx.NAME_STOPWORDS \
                     and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS \
                     and not any(g.start == ent.start for g in gpe_spans):
                 first_words.setdefault(first, ent)
@@ -384,25 +395,25 @@ class NameFinder:
             return ents
         taken = {k for e in ents for k in range(e.start, e.end)}
         by_first: dict[str, list[tuple[str, ...]]] = {}
-        for words in sorted(aliases, key=len, reverse=True):
-            by_first.setdefault(words[0], []).append(words)
+        for alias in sorted(aliases, key=len, reverse=True):
+            by_first.setdefault(alias[0], []).append(alias)
         extra: list[Span] = []
         i = 0
         while i < len(doc):
             matched = 0
             if i not in taken:
-                for words in by_first.get(tv[i].text, ()):
-                    end = i + len(words)
-                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == words \
+                for alias in by_first.get(tv[i].text, ()):
+                    end = i + len(alias)
+                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == alias \
                             and not any(k in taken for k in range(i, end)):
-                        target = aliases[words]
-                        if len(words) == 1 and words[0] in first_words and end < len(doc) \
+                        target = aliases[alias]
+                        if len(alias) == 1 and alias[0] in first_words and end < len(doc) \
                                 and _is_cap(tv[end].text):
                             continue  # "Orion" alone is an alias, "Orion Group" is another name
                         span = Span(doc, i, end, label=target.label_, kb_id="alias")
                         span._.canonical = target._.canonical
                         extra.append(span)
-                        matched = len(words)
+                        matched = len(alias)
                         break
             i += matched or 1
         merged = sorted([*ents, *extra], key=lambda s: s.start)

@@ -105,3 +105,24 @@ def test_export_page_offers_every_format(small_store_path: str, monkeypatch: pyt
     assert buttons == {f"Download {name}" for name in EXPORT_FORMATS}
     at.radio(key="export-choice").set_value("Whole store").run()
     assert "transship: whole store**: 36 nodes, 44 edges" in texts(at)
+
+
+def test_trace_page_ranks_paths_and_draws_them(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(small_store_path, "Trace", monkeypatch)
+    at.text_input(key="trace-via").set_value("HK")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ranked paths" in s.value for s in at.subheader)
+    frames = [d.value for d in at.dataframe]
+    paths = next(f for f in frames if "route" in f.columns)
+    assert any(r.startswith("Texas Instruments Inc → Global Parts Distribution LLC") for r in paths["route"])
+    evidence_rows = next(f for f in frames if "excerpt" in f.columns)
+    assert evidence_rows["source"].str.startswith("customs:small_world.csv").all()
+    assert len(plotly_charts(at)) == 1
+    at.text_input(key="trace-destinations").set_value("no such company at all")
+    at.button[0].click().run()
+    assert "no entity in the store matches" in texts(at)
+    at.text_input(key="trace-destinations").set_value("")
+    at.text_input(key="trace-via").set_value("IR")
+    at.button[0].click().run()
+    assert "No path matches" in texts(at)
