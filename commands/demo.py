@@ -61,10 +61,10 @@ def demo(rows: int, seed: int, out: Path, store_location: str | None, fmt: str) 
     twice changes nothing.
     """
     store = open_cli_store(store_location, must_exist=False)  # a bad store fails before the work
-    world, generated = build_world(out, rows, seed)
-    quarantine_path = world.out_dir / "quarantine.jsonl"
-    quarantine_path.unlink(missing_ok=True)
     try:
+        world, generated = build_world(out, rows, seed)
+        quarantine_path = world.out_dir / "quarantine.jsonl"
+        quarantine_path.unlink(missing_ok=True)
         steps = [generated,
                  load_file(store, "ingest customs", world.customs, load_canonical, quarantine_path),
                  load_file(store, "ingest tags", world.tags, load_tags, quarantine_path)]

@@ -11,24 +11,29 @@ from commands.common import CliError, open_cli_store, store_option
 from graph.exports import EXPORT_FORMATS, ExportError, write_export
 from graph.stores import GraphStore
 from graph.subgraph import SelectionError, Subgraph, around, everything, find_nodes, from_trace
+from graph.trace import MAX_HOPS_LIMIT, TraceQuery, trace
+from graph.tracewalk import CONTINUITY
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Trace selectors: (option declaration, TraceQuery field, click keyword arguments).
 TRACE_OPTIONS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("--origin",), "origins", {"multiple": True, "metavar": "NAME|ID|CC",
-                                "help": "Origin company or country (repeatable) [default: US makers]."}),
+                                "help": "Origin: entity name or id, or a country code for every company "
+                                        "there (repeatable) [default: US makers]."}),
     (("--destination",), "destinations", {"multiple": True, "metavar": "NAME|ID|CC",
-                                          "help": "Destination (repeatable) [default: Russian defense buyers]."}),
+                                          "help": "Destination, as --origin (repeatable) "
+                                                  "[default: Russian defense buyers]."}),
     (("--via",), "via_countries", {"multiple": True, "metavar": "CC", "help": "Pass through a country (repeatable)."}),
     (("--goods",), "goods", {"multiple": True, "metavar": "HS|tier|category|part",
                              "help": "Goods filter (repeatable)."}),
-    (("--max-hops",), "max_hops", {"type": click.IntRange(1, 12), "help": "Longest path in hops."}),
+    (("--max-hops",), "max_hops", {"type": click.IntRange(1, MAX_HOPS_LIMIT), "help": "Longest path in hops."}),
     (("--since",), "since", {"metavar": "DATE", "help": "First hop on or after this date."}),
     (("--until",), "until", {"metavar": "DATE", "help": "Last hop on or before this date."}),
     (("--min-value",), "min_value", {"type": click.FloatRange(0), "help": "Minimum USD value per hop."}),
-    (("--dwell-days",), "dwell_days", {"type": click.IntRange(0), "help": "Longest wait between hops (0: off)."}),
-    (("--continuity",), "continuity", {"metavar": "MODE", "help": "Goods continuity between hops."}),
+    (("--dwell-days",), "dwell_days", {"type": click.IntRange(0),
+                                       "help": "Longest wait between hops in days; 0 turns time order off."}),
+    (("--continuity",), "continuity", {"type": click.Choice(CONTINUITY), "help": "Goods continuity between hops."}),
     (("--include-text/--records-only",), "include_text", {"default": None,
                                                           "help": "Use claims from text too."}),
     (("--min-confidence",), "min_confidence", {"type": click.FloatRange(0, 1), "help": "Confidence floor."}),
@@ -55,18 +60,37 @@ def trace_query_fields(values: dict[str, Any]) -> dict[str, Any]:
         if value is None or value == ():
             continue
         fields[field_name] = tuple(value) if isinstance(value, tuple) else value
+    if fields.get("dwell_days") == 0:
+        fields["dwell_days"] = None  # the trace engine's "time order off"
     return fields
 
 
+def resolve_endpoints(store: GraphStore, terms: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """Node ids for --origin/--destination terms: an id, a name, or a country code (its companies)."""
+    frame = store.node_frame()
+    ids: list[str] = []
+    for term in terms:
+        found = find_nodes(store, term)
+        if not found and len(term) == 2 and term.isalpha():
+            found = sorted(frame[(frame["type"] == "Company") & (frame["country"] == term.upper())]["id"])
+        if not found:
+            raise CliError(f"no {what} matches {term!r} (give an entity name or id, or a country code)")
+        ids.extend(i for i in found if i not in ids)
+    return tuple(ids)
+
+
 def trace_selection(store: GraphStore, fields: dict[str, Any]) -> Subgraph:
-    """Run the trace engine and take the subgraph of its paths."""
+    """Run the trace engine and take the subgraph of its ranked paths."""
+    for name, what in (("origins", "origin"), ("destinations", "destination")):
+        if name in fields:
+            fields[name] = resolve_endpoints(store, fields[name], what)
     try:
-        from graph.trace import TraceQuery, trace
-    except ImportError as exc:
-        raise CliError(f"trace selection needs the trace engine (graph.trace): {exc}; "
-                       "use --entity NAME or --all") from exc
-    result = trace(store, TraceQuery(**fields))
-    return from_trace(result, title="transship trace")
+        result = trace(store, TraceQuery(**fields, with_evidence=False))  # the exporter reads all evidence itself
+    except ValueError as exc:
+        raise CliError(f"trace: {exc}") from exc
+    if not result.paths:
+        raise CliError("the trace found no path: nothing to export (loosen --continuity, --dwell-days, --max-hops)")
+    return from_trace(result, title=f"transship trace: {len(result.paths)} of {result.total_found} path(s)")
 
 
 def entity_selection(store: GraphStore, name: str, depth: int) -> Subgraph:

@@ -130,7 +130,8 @@ def _sources(spec: Any, target: str, origin: str) -> tuple[Source, ...]:
         elif isinstance(item, dict) and ("column" in item or "value" in item):
             transform = item.get("transform", default)
             if transform not in TRANSFORMS:
-                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {', '.join(TRANSFORMS)})")
+                known = ", ".join(TRANSFORMS)
+                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {known})")
             out.append(Source(item.get("column"), transform, item.get("value")))
         else:
             raise LayoutError(f"{origin}: {target}: expected a column name, {{column = ...}} or a list of them")
@@ -149,7 +150,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         raise LayoutError(f"{origin}: a profile needs a [fields] table mapping canonical fields to columns")
     unknown = sorted(set(fields_spec) - allowed)
     if unknown:
-        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(allowed))}")
     fields_map = {k: _sources(v, k, origin) for k, v in fields_spec.items()}
     props = {group: {k: _sources(v, k, origin) for k, v in data.get(group, {}).items()} for group in PROP_GROUPS}
     inferred = {}
@@ -223,43 +225,109 @@ def choose_layout(header: Sequence[str], spec: str = "auto") -> LayoutChoice:
     )
 
 
+CACHE_CAP = 100_000  # distinct raw values remembered per column and transform across chunks
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A value whose transform raised: the reason travels in place of the value."""
+
+    reason: str
+
+
+class _ColumnTransform:
+    """One column through one transform, applied a chunk at a time: each distinct raw value once."""
+
+    def __init__(self, index: int | None, transform: Transform, constant: Any = None) -> None:
+        self.index = index
+        self.transform = transform
+        self.constant = None if index is not None else transform(constant)
+        self.cache: dict[Any, Any] = {}
+
+    def _apply(self, raw: Any) -> Any:
+        try:
+            return self.transform(raw)
+        except NormalizationError as exc:
+            return _Failed(str(exc))
+
+    def column(self, columns: Sequence[Sequence[Any]], n: int, only: list[int] | None = None) -> list[Any]:
+        """Transformed values of the chunk (``_Failed`` where a value cannot be read).
+
+        With ``only``, just those row positions are transformed and the others are None
+        (a fallback column is read only where the preferred one is missing).
+        """
+        if self.index is None:
+            return [self.constant] * n
+        raw_values = columns[self.index]
+        if only is None:
+            return self.values(raw_values)
+        out: list[Any] = [None] * n
+        for i, v in zip(only, self.values([raw_values[i] for i in only])):
+            out[i] = v
+        return out
+
+    def values(self, raw_values: Sequence[Any]) -> list[Any]:
+        """Transformed raw values, each distinct value transformed once."""
+        cache = self.cache
+        try:
+            fresh = [v for v in dict.fromkeys(raw_values) if v not in cache]
+        except TypeError:  # unhashable cells (lists in Parquet): no caching
+            return [self._apply(v) for v in raw_values]
+        if len(cache) + len(fresh) > CACHE_CAP:
+            cache.clear()  # high-cardinality column: keep memory bounded, the chunk's values suffice
+            fresh = list(dict.fromkeys(raw_values))
+        for v in fresh:
+            cache[v] = self._apply(v)
+        return list(map(cache.__getitem__, raw_values))
+
+
+def _first_present(steps: list[_ColumnTransform], columns: Sequence[Sequence[Any]], n: int) -> list[Any]:
+    """Per row, the value of the first step that is not None (a failure counts as present)."""
+    out = steps[0].column(columns, n)
+    for step in steps[1:]:
+        missing = [i for i, v in enumerate(out) if v is None]
+        if not missing:
+            break
+        fallback = step.column(columns, n, missing)
+        for i in missing:
+            out[i] = fallback[i]
+    return out
+
+
 class RowMapper:
-    """Maps rows (cell sequences under one header) to canonical rows, with props and inferred fields."""
+    """Maps chunks of rows (cell sequences under one header) to canonical rows, column by column.
+
+    The canonical rows hold normalised values (ISO dates, HS digits, ISO-2 countries, floats),
+    ready for ``ShipmentBuilder.records(..., normalized=True)``. Each distinct raw value of a
+    column is transformed once per chunk (names, countries and dates repeat a lot).
+    """
 
     def __init__(self, layout: Layout, header: Sequence[str], decimal_comma: bool, defaults: dict[str, str]) -> None:
         self.layout = layout
         self.width = len(header)
-        position = {}
+        position: dict[str, int] = {}
         for i, name in enumerate(header):
             position.setdefault(column_token(name), i)
         transforms = _transforms(decimal_comma)
 
-        def compile_spec(spec: tuple[Source, ...]) -> list[tuple[int | None, Any, Transform]]:
+        def compile_spec(spec: tuple[Source, ...]) -> list[_ColumnTransform]:
             steps = []
             for src in spec:
-                index = position.get(column_token(src.column)) if src.column else None
-                if src.column and index is None:
-                    continue  # optional column absent from this file
-                steps.append((index, src.value, transforms[src.transform]))
-            return steps
+                if src.column is None:
+                    steps.append(_ColumnTransform(None, transforms[src.transform], src.value))
+                elif (index := position.get(column_token(src.column))) is not None:
+                    steps.append(_ColumnTransform(index, transforms[src.transform]))
+            return steps  # empty when every column is absent from this file (optional)
 
-        self.fields = [(name, compile_spec(spec)) for name, spec in layout.fields.items()]
-        self.fields = [(name, steps) for name, steps in self.fields if steps]
-        self.props = {group: [(name, compile_spec(spec)) for name, spec in specs.items()]
-                      for group, specs in layout.props.items()}
-        for key, value in defaults.items():
+        self.fields = [(name, steps) for name, spec in layout.fields.items() if (steps := compile_spec(spec))]
+        self.props = [(group, [(name, steps) for name, spec in specs.items() if (steps := compile_spec(spec))])
+                      for group, specs in layout.props.items()]
+        for key in defaults:
             if key not in CANONICAL_COLUMNS and key not in EXTRA_FIELDS:
                 raise LayoutError(f"--default {key}=...: not a canonical field")
-        self.inferred = {**layout.inferred, **{k: (v, "given with --default") for k, v in defaults.items()}}
-
-    @staticmethod
-    def _value(steps: list[tuple[int | None, Any, Transform]], cells: Sequence[Any]) -> Any:
-        for index, constant, transform in steps:
-            raw = constant if index is None else cells[index]
-            value = transform(raw)
-            if value is not None:
-                return value
-        return None
+        inferred = {**layout.inferred, **{k: (v, "given with --default") for k, v in defaults.items()}}
+        self.inferred = [(key, transforms[DEFAULT_TRANSFORM.get(key, "text")](value), f"{key}={value}: {reason}")
+                         for key, (value, reason) in inferred.items()]
 
     def map(self, cells: Sequence[Any]) -> dict[str, Any]:
         """The canonical row of one source row.
@@ -267,27 +335,45 @@ class RowMapper:
         Raises:
             NormalizationError: a value cannot be read (the message names the field).
         """
-        row: dict[str, Any] = {}
-        value_of = self._value
-        for name, steps in self.fields:
-            try:
-                row[name] = value_of(steps, cells)
-            except NormalizationError as exc:
-                raise NormalizationError(f"{name}: {exc}") from None
-        for group, specs in self.props.items():
-            props = {}
-            for name, steps in specs:
-                try:
-                    value = value_of(steps, cells)
-                except NormalizationError as exc:
-                    raise NormalizationError(f"{name}: {exc}") from None
-                if value is not None:
-                    props[name] = value
-            row[group] = props
-        inferred = []
-        for key, (value, reason) in self.inferred.items():
-            if row.get(key) is None:
-                row[key] = value
-                inferred.append(f"{key}={value}: {reason}")
-        row["inferred"] = inferred
-        return row
+        result = self.map_chunk([cells])[0]
+        if isinstance(result, NormalizationError):
+            raise result
+        return result
+
+    def map_chunk(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any] | NormalizationError]:
+        """Canonical rows of a chunk of source rows (all of the header's width), or the error of each bad row."""
+        n = len(rows)
+        if not n:
+            return []
+        columns = list(zip(*rows))
+        errors: dict[int, str] = {}
+
+        def values(name: str, steps: list[_ColumnTransform]) -> list[Any]:
+            merged = _first_present(steps, columns, n)
+            for i, v in enumerate(merged):
+                if type(v) is _Failed and i not in errors:
+                    errors[i] = f"{name}: {v.reason}"
+            return merged
+
+        names = [name for name, _ in self.fields]
+        field_values = [values(name, steps) for name, steps in self.fields]
+        out: list[dict[str, Any] | NormalizationError] = [dict(zip(names, vals)) for vals in zip(*field_values)]
+        for group, specs in self.props:
+            prop_names = [name for name, _ in specs]
+            prop_values = [values(name, steps) for name, steps in specs]
+            if not prop_values:
+                for row in out:
+                    row[group] = {}  # type: ignore[index]
+                continue
+            for row, vals in zip(out, zip(*prop_values)):
+                row[group] = {k: v for k, v in zip(prop_names, vals) if v is not None}  # type: ignore[index]
+        for row in out:
+            inferred = []
+            for key, value, why in self.inferred:
+                if row.get(key) is None:  # type: ignore[union-attr]
+                    row[key] = value  # type: ignore[index]
+                    inferred.append(why)
+            row["inferred"] = inferred  # type: ignore[index]
+        for i, reason in errors.items():
+            out[i] = NormalizationError(reason)
+        return out

@@ -10,9 +10,11 @@ Zhukovsky / Zhukovskii) so that one spelling rule covers them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ingest.keys import fold_name
 
@@ -38,13 +40,13 @@ _LEGAL_PHRASES = (
     "sanayi ve ticaret", "san ve tic", "san tic", "limited sirketi", "ltd sti", "ltd stf", "anonim sirketi", "a s", "tic ltd sti",
     # German and others
     "gesellschaft mit beschrankter haftung", "co kg", "gmbh co kg", "sp z o o", "s r o", "s a", "s p a",
-    "s r l", "b v", "n v",
+    "s r l", "b v", "n v", "g m b h",
 )
 _LEGAL_WORDS = frozenset(
     "llc llp lp ltd limited inc incorporated corp corporation co company plc gmbh mbh ag kg ohg ug se "
     "sa sas sarl srl spa bv nv oy oyj ab as aps asa kft zrt sro doo dd ooo oao zao pao ao jsc ojsc cjsc pjsc "
     "fgup gup mup nao tov pat prat tdv fze fzco fzc fzllc dmcc pte pvt bhd sdn tbk pt cv sti ltdsti "
-    "tic ve ip chp kk gk yk".split()
+    "ip chp kk gk yk".split()
 )
 # Words too generic to tell companies apart on their own (kept in keys, weighted out of blocking).
 GENERIC_WORDS = frozenset(
@@ -64,7 +66,8 @@ ABBREVIATIONS: dict[str, str] = {
     "ind": "industry", "inds": "industry", "indus": "industry", "industries": "industry",
     "industrial": "industry", "sanayi": "industry", "eng": "engineering", "engg": "engineering",
     "engr": "engineering", "sys": "system", "syst": "system", "equip": "equipment", "eqpt": "equipment",
-    "trdg": "trading", "trd": "trading", "ticaret": "trade", "imp": "import", "exp": "export",
+    "trdg": "trading", "trd": "trading", "treiding": "trading", "treyding": "trading", "ticaret": "trade",
+    "tic": "trade", "imp": "import", "exp": "export",
     "impex": "import export", "imex": "import export", "mach": "machinery", "instr": "instrument",
     "sci": "scientific", "hldg": "holding", "hldgs": "holding", "holdings": "holding",
     "natl": "national", "nat": "national", "dist": "distribution", "distr": "distribution",
@@ -74,7 +77,7 @@ ABBREVIATIONS: dict[str, str] = {
     "invest": "investment", "prod": "production", "res": "research", "inst": "institute",
     "aero": "aero", "avia": "aviation", "mashinostroeniia": "machine building",
     "npo": "npo", "nii": "research institute", "kb": "design bureau", "okb": "design bureau",
-    "kontsern": "concern", "koncern": "concern", "&": "and",
+    "gen": "general", "genl": "general", "kontsern": "concern", "koncern": "concern", "&": "and",
 }
 _STOP = frozenset({"and", "the", "of", "ve", "und", "i"})
 _DIGITS = re.compile(r"\d")
@@ -86,7 +89,7 @@ _PHRASE_RE = re.compile(
 # Transliteration folds applied inside words (order matters): variants of one Cyrillic letter.
 _TRANSLIT = (
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("ck", "k"), ("ph", "f"), ("w", "v"),
-    ("ks", "x"), ("tz", "ts"), ("j", "y"), ("yu", "iu"), ("ya", "ia"), ("ye", "e"), ("yo", "e"),
+    ("ks", "x"), ("tz", "ts"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("j", "y"), ("yu", "iu"), ("ya", "ia"), ("ye", "e"), ("yo", "e"),
     ("iy", "i"), ("yi", "i"), ("y", "i"), ("ii", "i"),
 )
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -146,6 +149,24 @@ def digits_of(key: str) -> frozenset[str]:
     return frozenset(w for w in key.split() if _DIGITS.search(w))
 
 
+SUBSTITUTION_PENALTY = 0.8  # a word replaced by another ("Shiraz"/"Iran Electronics", "Gomel"/"Brest")
+
+
+def substituted(a: str, b: str) -> bool:
+    """True when each key has a word with no close counterpart (ratio >= 80) in the other.
+
+    Extra words on one side (a subsidiary's suffix) are not a substitution; typos are not either.
+
+    >>> substituted("shiraz electronic industry", "iran electronic industry"), substituted("grand star", "grand starr")
+    (True, False)
+    """
+    a_words, b_words = a.split(), b.split()
+    if fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) >= 90:
+        return False  # the same letters split into other words ("pribor servis" / "priborservis")
+    lonely_a = any(all(fuzz.ratio(w, v) < 80 for v in b_words) for w in a_words)
+    return lonely_a and any(all(fuzz.ratio(v, w) < 80 for w in a_words) for v in b_words)
+
+
 def score_keys(a: str, b: str) -> float:
     """Similarity in [0, 1] of two match keys (see :func:`score_names`)."""
     if not a or not b:
@@ -155,7 +176,39 @@ def score_keys(a: str, b: str) -> float:
     score = max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100.0
     if digits_of(a) != digits_of(b):
         score *= 0.85
+    if substituted(a, b):
+        score *= SUBSTITUTION_PENALTY
     return score
+
+
+def sorted_key(key: str) -> str:
+    """The words of a key in sorted order (token_sort_ratio is the plain ratio of these)."""
+    return " ".join(sorted(key.split()))
+
+
+def score_key_batch(key: str, sorted_keys: Sequence[str], joined: Sequence[str],
+                    digits: Sequence[frozenset[str]], cutoff: float = 0.0) -> np.ndarray:
+    """:func:`score_keys` of one key against many, given their sorted-word and space-free forms and numbers.
+
+    Scores far below ``cutoff`` may come out lower than :func:`score_keys` would say (they are
+    not refined with the space-free comparison); scores at or above it are exact.
+    """
+    if not sorted_keys:
+        return np.zeros(0)
+    scores = process.cdist([sorted_key(key)], sorted_keys, scorer=fuzz.ratio, dtype=np.float32)[0].astype(np.float64)
+    near = np.nonzero((scores < 100.0) & (scores >= max(0.0, cutoff - 0.3) * 100.0))[0]
+    if len(near):
+        flat = process.cdist([key.replace(" ", "")], [joined[i] for i in near.tolist()], scorer=fuzz.ratio,
+                             dtype=np.float32)[0]
+        scores[near] = np.maximum(scores[near], flat)
+    scores /= 100.0
+    own = digits_of(key)
+    penalty = np.fromiter((d != own for d in digits), dtype=bool, count=len(digits))
+    scores[penalty] *= 0.85
+    for i in np.nonzero((scores >= cutoff) & (scores < 1.0))[0].tolist():  # few: the rest cannot pass anyway
+        if substituted(key, sorted_keys[i]):
+            scores[i] *= SUBSTITUTION_PENALTY
+    return scores
 
 
 def score_names(a: str, b: str) -> float:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
+from unidecode import unidecode
 
 MISSING = frozenset({"", "null", "none", "nan", "n/a", "na", "-", "--", "-0-", "0-", "нет данных", "#n/a"})
 
@@ -21,20 +22,35 @@ class NormalizationError(ValueError):
     """A value that cannot be read; the message is the quarantine reason."""
 
 
+_MISSING_MAX = max(len(m) for m in MISSING) + 2
+
+
 def is_missing(value: object) -> bool:
     """True for None, NaN and the usual missing markers (NULL, -, -0-, N/A ...)."""
     if value is None:
         return True
+    if isinstance(value, str):
+        # This is called for every cell: long strings cannot be a marker, skip the lower-casing.
+        return len(value) <= _MISSING_MAX and value.strip().lower() in MISSING
     if isinstance(value, float):
         return value != value
     return str(value).strip().lower() in MISSING
 
 
 def clean_text(value: object) -> str | None:
-    """Text with Unicode NFC, control characters removed and spaces collapsed; None if missing."""
+    """Text with Unicode NFC, control characters removed and spaces collapsed; None if missing.
+
+    >>> clean_text("  ООО «Ромашка» "), clean_text("NULL"), clean_text("A  B")
+    ('ООО «Ромашка»', None, 'A B')
+    """
     if is_missing(value):
         return None
-    text = unicodedata.normalize("NFC", str(value))
+    text = value if isinstance(value, str) else str(value)
+    # Fast path for the common clean cell; the slow path looks at every character.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " " \
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return text
+    text = unicodedata.normalize("NFC", text)
     text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
     text = " ".join(text.split())
     return text or None
@@ -44,7 +60,19 @@ _HS_JUNK = re.compile(r"[\s.\-/']")
 
 
 def normalize_hs(value: object) -> str | None:
-    """HS/TN VED code as digits (2–10), restoring a leading zero a spreadsheet dropped.
+    """HS/TN VED code as digits (2–10); see :func:`_normalize_hs` (cached for text)."""
+    if isinstance(value, str):
+        return _normalize_hs_text(value)
+    return _normalize_hs(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalize_hs_text(value: str) -> str | None:
+    return _normalize_hs(value)
+
+
+def _normalize_hs(value: object) -> str | None:
+    """HS/TN VED/GTIP code as digits (2–12), restoring a leading zero a spreadsheet dropped.
 
     >>> normalize_hs("8542.31"), normalize_hs("8542 31 000 0"), normalize_hs(30490), normalize_hs("NULL")
     ('854231', '8542310000', '030490', None)
@@ -58,13 +86,17 @@ def normalize_hs(value: object) -> str | None:
         raise NormalizationError(f"HS code {value!r} is not numeric")
     if len(text) in (3, 5, 7, 9):
         text = "0" + text  # codes of chapters 01-09 lose their leading zero in spreadsheets
-    if len(text) < 2 or len(text) > 10:
-        raise NormalizationError(f"HS code {value!r} has {len(text)} digits (expected 2-10)")
+    if len(text) < 2 or len(text) > 12:  # national tariffs extend HS-6: TN VED 10 digits, Turkish GTIP 12
+        raise NormalizationError(f"HS code {value!r} has {len(text)} digits (expected 2-12)")
     return text
 
 
 # Names pycountry does not know, as written by customs vendors, in Russian and in Turkish.
 COUNTRY_ALIASES: dict[str, str] = {
+    "almanya": "DE", "hindistan": "IN", "japonya": "JP", "tayvan": "TW", "malezya": "MY",
+    "singapur": "SG", "ermenistan": "AM", "kirgizistan": "KG", "ozbekistan": "UZ", "iran": "IR",
+    "hong kong cin": "HK", "guney kore": "KR", "корея, республика": "KR", "китайская народная республика": "CN",
+    "сянган (гонконг)": "HK",
     "russia": "RU", "russian federation": "RU", "rf": "RU", "россия": "RU", "российская федерация": "RU",
     "rusya": "RU", "rusya federasyonu": "RU",
     "china": "CN", "prc": "CN", "peoples republic of china": "CN", "people's republic of china": "CN",
@@ -109,13 +141,14 @@ def _country_lookup(folded: str) -> str | None:
     try:
         hit = pycountry.countries.lookup(folded)
     except LookupError:
-        plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+        plain = " ".join(unidecode(folded).lower().replace("'", "").split())  # ı, İ, ş, ç as Latin letters
         if plain != folded and plain:
             return _country_lookup(plain)
         return None
     return str(hit.alpha_2)
 
 
+@lru_cache(maxsize=1 << 12)
 def normalize_country(value: object) -> str | None:
     """ISO 3166 alpha-2 code from an English, Russian or Turkish name, ISO-2/ISO-3 or vendor spelling.
 
@@ -142,6 +175,23 @@ _MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m.%Y", "%m/%Y", "%Y%m")
 
 
 def normalize_date(value: object) -> str | None:
+    """ISO date or month; see :func:`_normalize_date` (cached for text)."""
+    if isinstance(value, str):
+        return _normalize_date_text(value)
+    return _normalize_date(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalize_date_text(value: str) -> str | None:
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    return _normalize_date(value)
+
+
+def _normalize_date(value: object) -> str | None:
     """ISO date ``YYYY-MM-DD``, or ``YYYY-MM`` when the source gives only a month.
 
     >>> normalize_date("31.03.2025"), normalize_date("Apr 2023"), normalize_date("2023-04-05T00:00:00")
@@ -167,6 +217,16 @@ def normalize_date(value: object) -> str | None:
     raise NormalizationError(f"unreadable date {value!r}")
 
 
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _plain_float(value: object) -> float | None:
+    """The number of a plain ``1234.5`` text (the common case, read without the slow path)."""
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return float(value)
+    return None
+
+
 def normalize_number(value: object, decimal_comma: bool = False) -> float | None:
     """A non-negative number from ``1 234,5``, ``1,234.5`` or ``1234.5``; None if missing.
 
@@ -177,11 +237,17 @@ def normalize_number(value: object, decimal_comma: bool = False) -> float | None
     (1234.5, 1234.5, 12.0)
     >>> normalize_number("12,500"), normalize_number("12,500", decimal_comma=True), normalize_number("1.234,5", True)
     (12500.0, 12.5, 1234.5)
+    >>> normalize_number("1.000", decimal_comma=True), normalize_number("0.5", decimal_comma=True)
+    (1000.0, 0.5)
     """
     if is_missing(value):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
+    elif decimal_comma and isinstance(value, str) and _DOT_THOUSANDS.fullmatch(value.strip()):
+        number = float(value.strip().replace(".", ""))  # 1.000 is a thousand where the comma is decimal
+    elif (plain := _plain_float(value)) is not None:
+        number = plain
     else:
         text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("$", "")
         if "," in text and "." in text:
@@ -278,7 +344,15 @@ def declaration_date(value: object) -> str | None:
     match = _DECLARATION.match(str(value))
     if match is None:
         raise NormalizationError(f"declaration number {value!r} is not post/DDMMYY/serial")
+    iso = _ddmmyy(match.group(2))
+    if iso is None:
+        raise NormalizationError(f"declaration number {value!r} has no valid DDMMYY date")
+    return iso
+
+
+@lru_cache(maxsize=1 << 14)
+def _ddmmyy(text: str) -> str | None:
     try:
-        return datetime.strptime(match.group(2), "%d%m%y").date().isoformat()
-    except ValueError as exc:
-        raise NormalizationError(f"declaration number {value!r} has no valid DDMMYY date") from exc
+        return datetime.strptime(text, "%d%m%y").date().isoformat()
+    except ValueError:
+        return None

@@ -55,6 +55,8 @@ class ShipmentBuilder:
         self._seen: set[str] = set()
         self._companies: dict[tuple[Any, ...], str] = {}
         self._goods: dict[str | None, Node | None] = {}
+        self._made: set[tuple[str, str]] = set()
+        self._good_props: dict[str, dict[str, Any]] = {}
 
     def _evidence(self, locator: str, observed: str | None, excerpt: str | None) -> tuple[Evidence, ...]:
         return (Evidence(self.source, locator, self.extractor, self.confidence, observed, excerpt),)
@@ -65,44 +67,62 @@ class ShipmentBuilder:
             self._seen.add(rid)
             out.append(record)
 
-    def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None) -> list[Record]:
+    def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None, *,
+                normalized: bool = False) -> list[Record]:
         """Records for one canonical row.
+
+        Args:
+            normalized: the row's values are already normalised (a layout mapper's output), so
+                dates, HS codes, countries, numbers and texts are taken as they are.
 
         Raises:
             NormalizationError: a required field is missing or a value is unreadable (quarantine reason).
         """
-        missing = [f for f in self.required if is_missing(row.get(f))]
+        get = row.get
+        if normalized:
+            missing = [f for f in self.required if get(f) is None]
+        else:
+            missing = [f for f in self.required if is_missing(get(f))]
         if missing:
             raise NormalizationError(f"missing required field(s): {', '.join(missing)}")
-        date = normalize_date(row.get("date"))
-        hs = normalize_hs(row.get("hs_code"))
-        origin = normalize_country(row.get("origin_country"))
-        value = normalize_number(row.get("value_usd"))
-        qty = normalize_number(row.get("quantity"))
-        evidence = self._evidence(locator, date, excerpt)
+        if normalized:
+            date, hs, origin, value, qty = get("date"), get("hs_code"), get("origin_country"), get("value_usd"), \
+                get("quantity")
+            brand, part, description, unit, record_id = get("brand"), get("part_number"), get("description"), \
+                get("unit"), get("record_id")
+        else:
+            date = normalize_date(get("date"))
+            hs = normalize_hs(get("hs_code"))
+            origin = normalize_country(get("origin_country"))
+            value = normalize_number(get("value_usd"))
+            qty = normalize_number(get("quantity"))
+            brand, part, description, unit, record_id = (clean_text(get(k)) for k in (
+                "brand", "part_number", "description", "unit", "record_id"))
+        evidence = (Evidence(self.source, locator, self.extractor, self.confidence, date, excerpt),)
         out: list[Record] = []
-        inferred = row.get("inferred") or ()
+        inferred = get("inferred") or ()
         shipper = self._company(row, "shipper", inferred, evidence, out)
         consignee = self._company(row, "consignee", inferred, evidence, out)
         good = self._good(hs, evidence, out)
-        brand = clean_text(row.get("brand"))
-        part = clean_text(row.get("part_number"))
-        props: dict[str, Any] = dict(row.get("edge_props") or {})
-        for k, v in (("description", clean_text(row.get("description"))), ("brand", brand), ("part_number", part),
-                     ("unit", clean_text(row.get("unit"))), ("record_id", clean_text(row.get("record_id")))):
-            if v is not None:
-                props[k] = v
+        props: dict[str, Any] = dict(get("edge_props") or ())
+        if description is not None:
+            props["description"] = description
+        if brand is not None:
+            props["brand"] = brand
+        if part is not None:
+            props["part_number"] = part
+        if unit is not None:
+            props["unit"] = unit
+        if record_id is not None:
+            props["record_id"] = record_id
         if good is not None:
-            for k in ("chpl_tier", "category"):
-                if good.props.get(k) is not None:
-                    props[k] = good.props[k]
-        if inferred:
-            props["inferred"] = list(inferred)
-        record_id = props.get("record_id")
-        key = record_id or f"{date}|{hs}|{value}|{qty}|{part or ''}"
-        out.append(Edge(EdgeType.SHIPPED, shipper, consignee, key=key, date=date, hs_code=hs, value_usd=value,
-                        quantity=qty, origin_country=origin, props=props, evidence=evidence))
-        if brand and good is not None:
+            props.update(self._good_props[good.key])
+        # A declaration number names many lines: the key adds what tells the lines apart.
+        line = props.get("declaration_line")
+        key = f"{record_id or date}|{line or ''}|{hs}|{value}|{qty}|{part or ''}"
+        out.append(Edge(EdgeType.SHIPPED, shipper, consignee, key, date, hs, value, qty, origin, props, evidence))
+        if brand and good is not None and (brand, good.key) not in self._made:
+            self._made.add((brand, good.key))
             maker = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]}, evidence)
             self._once(maker, out)
             self._once(Edge(EdgeType.MANUFACTURES, maker.id, good.id, evidence=evidence), out)
@@ -183,4 +203,5 @@ class ShipmentBuilder:
         good = Node(NodeType.GOOD, f"hs6:{hs6}", f"HS {hs6[:4]}.{hs6[4:]}", None, props, evidence)
         self._once(good, out)
         self._goods[hs6] = good
+        self._good_props[good.key] = {k: props[k] for k in ("chpl_tier", "category") if k in props}
         return good

@@ -28,8 +28,10 @@ _ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 @functools.lru_cache(maxsize=1)
 def _needs_escape() -> re.Pattern[str]:
     """Characters written as escapes: quotes, backslash, and every control/format/separator character."""
-    codes = [c for c in range(sys.maxunicode + 1)
-             if chr(c) in _SIMPLE or unicodedata.category(chr(c)) in _ESCAPED_CATEGORIES]
+    # Format and control characters live in planes 0, 1 and 14; private use fills planes 15-16 whole.
+    scanned = [*range(0x20000), *range(0xE0000, 0xE1000)]
+    codes = [c for c in scanned if chr(c) in _SIMPLE or unicodedata.category(chr(c)) in _ESCAPED_CATEGORIES]
+    codes += range(0xF0000, sys.maxunicode + 1)
     ranges: list[tuple[int, int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:

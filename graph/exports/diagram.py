@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -12,13 +13,19 @@ from graph.exports.records import visible_controls
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 180, 58, 110, 26, 12
 NAME_CHARS = 26
 # Defined once per document (ids must be unique); every diagram refers to it as url(#arrow).
-MARKER = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+MARKER = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs>'
+          '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs></svg>')
 
 
+@functools.lru_cache(maxsize=65536)
+def _esc_text(text: str) -> str:
+    return html.escape(visible_controls(text), quote=True)
+
+
 def esc(text: object) -> str:
-    """HTML/SVG-escaped text with control characters made visible."""
-    return html.escape(visible_controls(str(text)), quote=True)
+    """HTML/SVG-escaped text with control characters made visible (cached: names repeat on every path)."""
+    return _esc_text(text if isinstance(text, str) else str(text))
 
 
 def _short(text: str, limit: int = NAME_CHARS) -> str:
@@ -46,7 +53,8 @@ class Arrow:
     href: str = ""
 
 
-def layered_positions(ids: Sequence[str], arrows: Sequence[Arrow], roots: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
+def layered_positions(ids: Sequence[str], arrows: Sequence[Arrow],
+                      roots: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
     """Column and row per box: breadth-first layers along the arrows from the roots (else sources)."""
     following: dict[str, list[str]] = {i: [] for i in ids}
     has_incoming: set[str] = set()

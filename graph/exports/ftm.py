@@ -15,16 +15,18 @@ control pictures because FtM strips them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+import functools
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
 
 from graph.exports.records import visible_controls
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, make_id
 from graph.stores import GraphStore
 from graph.subgraph import Materialized, Subgraph, materialize
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 NODE_SCHEMA = {
     NodeType.COMPANY: "Company", NodeType.PERSON: "Person", NodeType.GOOD: "Asset", NodeType.WEAPON: "Asset",
@@ -36,6 +38,14 @@ IDENTIFIER_PROPS = {
 }
 LINK_ROLES = {EdgeType.MANUFACTURES: "manufactures", EdgeType.FOUND_IN: "found in",
               EdgeType.SAME_AS: "same as (entity resolution)"}
+
+
+@functools.lru_cache(maxsize=1)
+def ftm_model() -> Any:
+    """The followthemoney model (imported on first use: the library takes a while to load)."""
+    from followthemoney import model
+
+    return model
 
 
 def ftm_id(transship_id: str) -> str:
@@ -53,14 +63,26 @@ def _fit(prop: Any, value: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=131072)
+def _cleaned(type_name: str, format: str | None, text: str) -> str | None:
+    """FtM's own sanitising and cleaning of one value, cached: sources, dates and ids repeat a lot."""
+    from followthemoney.types import registry
+    from followthemoney.util import sanitize_text
+
+    sane = sanitize_text(text)
+    return None if sane is None else registry.get(type_name).clean_text(sane, format=format)
+
+
 def _add(entity: EntityProxy, name: str, values: Any) -> None:
     prop = entity.schema.get(name)
-    if prop is None or values is None:
+    if prop is None or values is None or prop.stub:
         return
     for value in values if isinstance(values, (list, tuple)) else [values]:
         if value is None or value == "":
             continue
-        entity.add(prop, _fit(prop, str(value)), quiet=True)
+        clean = _cleaned(prop.type.name, prop.format, _fit(prop, str(value)))
+        if clean is not None:
+            entity.unsafe_add(prop, clean, cleaned=True)
 
 
 def evidence_line(ev: Evidence) -> str:
@@ -95,7 +117,7 @@ def _identifier_prop(schema: Any, scheme: str) -> str:
 
 
 def _node_entity(nid: str, node: Node, countries: list[str]) -> EntityProxy:
-    entity = model.make_entity(NODE_SCHEMA[node.type])
+    entity = ftm_model().make_entity(NODE_SCHEMA[node.type])
     entity.id = ftm_id(nid)
     props = node.props
     if node.type is NodeType.DOCUMENT:
@@ -110,7 +132,11 @@ def _node_entity(nid: str, node: Node, countries: list[str]) -> EntityProxy:
     _add(entity, "incorporationDate", props.get("registered"))
     for identifier in props.get("identifiers") or []:
         scheme, _, value = str(identifier).partition(":")
-        _add(entity, _identifier_prop(entity.schema, scheme.lower()), value or identifier)
+        name = _identifier_prop(entity.schema, scheme.lower())
+        before = len(entity.get(name))
+        _add(entity, name, value or identifier)
+        if len(entity.get(name)) == before:  # FtM checks INN/OGRN/LEI checksums; keep failures as plain numbers
+            _add(entity, "registrationNumber", identifier)
     if node.type in (NodeType.GOOD, NodeType.WEAPON):
         _add(entity, "description", [props.get("description"), props.get("category"), node.key])
     roles = props.get("roles") or []
@@ -122,7 +148,7 @@ def _node_entity(nid: str, node: Node, countries: list[str]) -> EntityProxy:
 
 
 def _flow_entity(eid: str, edge: Edge) -> EntityProxy:
-    entity = model.make_entity("EconomicActivity")
+    entity = ftm_model().make_entity("EconomicActivity")
     entity.id = ftm_id(eid)
     props = edge.props
     _add(entity, "sender", ftm_id(edge.source))
@@ -147,7 +173,7 @@ def _edge_entity(eid: str, edge: Edge, mat: Materialized) -> EntityProxy | None:
     if edge.type is EdgeType.LOCATED_IN:
         return None
     if edge.type is EdgeType.OWNED_BY:
-        entity = model.make_entity("Ownership")
+        entity = ftm_model().make_entity("Ownership")
         _add(entity, "asset", ftm_id(edge.source))
         _add(entity, "owner", ftm_id(edge.target))
         _add(entity, "percentage", props.get("percentage"))
@@ -155,7 +181,7 @@ def _edge_entity(eid: str, edge: Edge, mat: Materialized) -> EntityProxy | None:
         _add(entity, "startDate", edge.date)
     elif edge.type is EdgeType.LISTED_ON:
         listing = mat.nodes[edge.target]
-        entity = model.make_entity("Sanction")
+        entity = ftm_model().make_entity("Sanction")
         _add(entity, "entity", ftm_id(edge.source))
         _add(entity, "authority", props.get("list") or listing.name)
         _add(entity, "program", props.get("program") or listing.props.get("program"))
@@ -163,12 +189,12 @@ def _edge_entity(eid: str, edge: Edge, mat: Materialized) -> EntityProxy | None:
         _add(entity, "endDate", props.get("end_date"))
         _add(entity, "reason", props.get("citation"))
     elif edge.type is EdgeType.MENTIONS:
-        entity = model.make_entity("Documentation")
+        entity = ftm_model().make_entity("Documentation")
         _add(entity, "document", ftm_id(edge.source))
         _add(entity, "entity", ftm_id(edge.target))
         _add(entity, "role", "mentions")
     else:
-        entity = model.make_entity("UnknownLink")
+        entity = ftm_model().make_entity("UnknownLink")
         _add(entity, "subject", ftm_id(edge.source))
         _add(entity, "object", ftm_id(edge.target))
         _add(entity, "role", LINK_ROLES.get(edge.type, edge.type.value.lower()))
@@ -197,13 +223,13 @@ def ftm_entities(mat: Materialized) -> Iterator[EntityProxy]:
         ends = (edge.source,) if edge.type is EdgeType.LISTED_ON else (edge.source, edge.target)
         if not all(end in emitted for end in ends):
             continue
-        entity = _edge_entity(eid, edge, mat)
-        if entity is None:
+        link = _edge_entity(eid, edge, mat)
+        if link is None:
             continue
-        sources |= _add_evidence(entity, edge.evidence, "summary")
-        yield entity
+        sources |= _add_evidence(link, edge.evidence, "summary")
+        yield link
     for source in sorted(sources):
-        document = model.make_entity("Document")
+        document = ftm_model().make_entity("Document")
         document.id = _source_document_id(source)
         _add(document, "fileName", source)
         _add(document, "title", source)
@@ -212,7 +238,7 @@ def ftm_entities(mat: Materialized) -> Iterator[EntityProxy]:
 
 def validate_entity(data: dict[str, Any]) -> None:
     """Raise ``followthemoney.exc.InvalidData`` when an entity dict breaks its schema."""
-    schema = model.get(data["schema"])
+    schema = ftm_model().get(data["schema"])
     if schema is None:
         raise ValueError(f"unknown FtM schema {data['schema']!r}")
     schema.validate(data)

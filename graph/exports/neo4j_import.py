@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.exports.records import (
-    dump_json, edge_record, node_record, property_map, value_kind, visible_controls,
+    edge_record, node_record, property_map, value_kind, visible_controls,
 )
+from graph.exports.report import md
 from graph.stores import GraphStore
 from graph.subgraph import Materialized, Subgraph, materialize
 
@@ -179,11 +180,9 @@ def _script(command: list[str]) -> str:
 
 
 def _readme(mat: Materialized, command: list[str], delimiter: str) -> str:
-    line = " \\\n  ".join(shlex.quote(part) for part in command)
-    meta = dump_json({"title": mat.title, "nodes": len(mat.nodes), "relationships": len(mat.edges),
-                      "array_delimiter": delimiter})
+    line = " ".join(shlex.quote(part) for part in command)
     return (
-        f"# transship export for neo4j-admin\n\n{mat.title}: {len(mat.nodes)} nodes, "
+        f"# transship export for neo4j-admin\n\n{md(mat.title)}: {len(mat.nodes)} nodes, "
         f"{len(mat.edges)} relationships.\n\n"
         "Stop the target database (or use a new one), then run from this directory (or `sh import.sh`):\n\n"
         f"```sh\n{line}\n```\n\n"
@@ -191,8 +190,7 @@ def _readme(mat: Materialized, command: list[str], delimiter: str) -> str:
         "`CREATE CONSTRAINT FOR (n:Company) REQUIRE n.id IS UNIQUE`.\n\n"
         "Each node keeps its transship id in `id`; every node and relationship has `evidence_json` (the\n"
         "full evidence list as JSON), `evidence_sources` and `evidence_count`; relationships carry their\n"
-        f"combined `confidence`. The array delimiter of list properties is `{delimiter}`.\n\n"
-        f"Bundle facts: `{meta}`\n"
+        f"combined `confidence`. The array delimiter of list properties is `{delimiter}`.\n"
     )
 
 

@@ -19,7 +19,9 @@ import orjson
 from graph.schema import Edge, Evidence, Node
 
 NODE_BASE = ("type", "key", "name", "country", "label")
-EDGE_BASE = ("type", "edge_key", "key", "date", "hs_code", "value_usd", "quantity", "origin_country", "confidence", "label")
+EDGE_BASE = (
+    "type", "edge_key", "key", "date", "hs_code", "value_usd", "quantity", "origin_country", "confidence", "label",
+)
 EVIDENCE_FIELDS = ("source", "locator", "extractor", "confidence", "observed", "excerpt")
 LIST_JOIN = "; "
 
@@ -27,14 +29,12 @@ Scalar = str | int | float | bool
 
 # C0/C1 controls other than tab, newline and carriage return are not allowed in XML 1.0 (not even as
 # references) and are stripped by FtM; writers that cannot carry them show them as Unicode control pictures.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
 
 
 def visible_controls(text: str) -> str:
@@ -172,6 +172,8 @@ def coerce(value: Scalar, kind: str) -> Scalar:
     """A value in the attribute's kind (ints widen to float; anything becomes text for ``string``)."""
     if kind == "double":
         return float(value)
-    if kind == "string" and not isinstance(value, str):
-        return str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, float) else str(value)
-    return value
+    if kind != "string" or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)

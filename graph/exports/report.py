@@ -8,6 +8,7 @@ No scripts, fonts, images or style sheets are fetched: the file opens offline.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ section.path,section.edge,section.node{break-inside:avoid}h2{break-after:avoid}t
 """
 
 
+@functools.lru_cache(maxsize=65536)
 def _anchor(prefix: str, ident: str) -> str:
     return f"{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '-', ident)}"
 
@@ -81,16 +83,41 @@ def _arrow(edge_id: str, edge: Edge) -> Arrow:
                  "#" + _anchor("e", edge_id))
 
 
-def _path_section(mat: Materialized, rank: int, path: PathView) -> str:
-    boxes = [_box(mat, n) for n in dict.fromkeys(path.node_ids)]
-    arrows = [_arrow(eid, mat.edges[eid]) for eid in path.edge_ids]
-    hops = "".join(
-        f"<tr><td class=\"num\">{i}</td><td>{esc(mat.label(e.source))}</td><td>{esc(mat.label(e.target))}</td>"
-        f"<td>{esc(e.type.value)}</td><td>{esc(e.date or '')}</td><td>{esc(e.hs_code or '')}</td>"
-        f"<td class=\"num\">{_money(e.value_usd)}</td><td class=\"num\">{e.confidence:.2f}</td>"
-        f"<td><a href=\"#{_anchor('e', eid)}\">{len(e.evidence)} item(s)</a></td></tr>"
-        for i, (eid, e) in enumerate(((eid, mat.edges[eid]) for eid in path.edge_ids), start=1)
-    )
+class _PathParts:
+    """Boxes, arrows and hop-table cells per id, built once: 10,000 paths share a few thousand edges."""
+
+    def __init__(self, mat: Materialized) -> None:
+        self.mat = mat
+        self.boxes: dict[str, Box] = {}
+        self.arrows: dict[str, Arrow] = {}
+        self.cells: dict[str, str] = {}
+
+    def box(self, node_id: str) -> Box:
+        if node_id not in self.boxes:
+            self.boxes[node_id] = _box(self.mat, node_id)
+        return self.boxes[node_id]
+
+    def arrow(self, edge_id: str) -> Arrow:
+        if edge_id not in self.arrows:
+            self.arrows[edge_id] = _arrow(edge_id, self.mat.edges[edge_id])
+        return self.arrows[edge_id]
+
+    def hop_cells(self, edge_id: str) -> str:
+        if edge_id not in self.cells:
+            mat, e = self.mat, self.mat.edges[edge_id]
+            self.cells[edge_id] = (
+                f"<td>{esc(mat.label(e.source))}</td><td>{esc(mat.label(e.target))}</td>"
+                f"<td>{esc(e.type.value)}</td><td>{esc(e.date or '')}</td><td>{esc(e.hs_code or '')}</td>"
+                f"<td class=\"num\">{_money(e.value_usd)}</td><td class=\"num\">{e.confidence:.2f}</td>"
+                f"<td><a href=\"#{_anchor('e', edge_id)}\">{len(e.evidence)} item(s)</a></td>")
+        return self.cells[edge_id]
+
+
+def _path_section(parts: _PathParts, rank: int, path: PathView) -> str:
+    boxes = [parts.box(n) for n in dict.fromkeys(path.node_ids)]
+    arrows = [parts.arrow(eid) for eid in path.edge_ids]
+    hops = "".join(f"<tr><td class=\"num\">{i}</td>{parts.hop_cells(eid)}</tr>"
+                   for i, eid in enumerate(path.edge_ids, start=1))
     score = "" if path.score is None else f" · score {path.score:.3f}"
     return (f"<section class=\"path\" id=\"path-{rank}\"><h3>Path {rank}{score} · {len(path.edge_ids)} hop(s)</h3>"
             f"{svg_diagram(boxes, arrows, roots=path.node_ids[:1])}"
@@ -139,8 +166,9 @@ def _html_parts(mat: Materialized) -> Iterator[str]:
            "<a href=\"#entities\">Entities</a></nav></header>\n")
     yield "<h2 id=\"paths\">Paths</h2>\n"
     if mat.paths:
+        parts = _PathParts(mat)
         for rank, path in enumerate(mat.paths, start=1):
-            yield _path_section(mat, rank, path) + "\n"
+            yield _path_section(parts, rank, path) + "\n"
     else:
         yield "<p class=\"meta\">This selection is not a trace; the diagram shows the whole subgraph.</p>"
         yield _overview(mat) + "\n"
@@ -166,7 +194,12 @@ _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def md(text: object) -> str:
     """Markdown-escaped inline text: HTML neutralised, punctuation escaped, line breaks as <br>."""
-    clean = visible_controls(str(text)).translate(_HTML_SPECIAL)
+    return _md_text(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_text(text: str) -> str:
+    clean = visible_controls(text).translate(_HTML_SPECIAL)
     clean = _MD_SPECIAL.sub(r"\\\1", clean)
     return re.sub(r"\r\n|\r|\n|\u2028|\u2029", "<br>", clean)
 

@@ -7,10 +7,13 @@ parser ran, the subject of a supply verb comes from the parse instead. Results g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from ingest.news.tokens import entities_of, token_view
 
 SUPPLY_VERBS = frozenset({
     "supplied", "supplies", "supply", "supplying", "shipped", "ships", "ship", "shipping", "sold", "sells",
@@ -26,10 +29,15 @@ OWNER_AFTER = (("subsidiary", "of"), ("subsidiaries", "of"), ("front", "for"), (
                ("front", "company", "for"), ("front", "companies", "for"), ("owned", "by"), ("controlled", "by"),
                ("unit", "of"), ("affiliate", "of"), ("shell", "company", "for"), ("utilized", "by"),
                ("used", "by"), ("part", "of"), ("set", "up", "by"), ("created", "by"), ("established", "by"))
+_OWNER_FIRST = frozenset(p[0] for p in OWNER_AFTER)
 OWNER_BEFORE = frozenset({"owns", "owned", "controls", "controlled", "created", "established", "operates"})
 LIST_VERBS = frozenset({"designated", "designating", "designate", "designates", "sanctioned", "sanctioning",
                         "sanctions", "blacklisted", "listed", "added", "adding", "adds", "add", "targeted",
-                        "targeting", "targets"})
+                        "targeting", "targets", "placed", "placing", "put"})
+NEGATIONS = frozenset({"not", "never", "n't", "no", "denied", "denies", "deny"})
+# Words that may not sit between coordinated names ("A, a UAE firm, and its partner B" is fine).
+_GAP_BLOCKERS = frozenset({"to", "from", "by", "for", "with", "of", "in", "into", "via", "through", "which", "who",
+                           "that", "is", "was", "are", "were", "has", "had", "have", "said", "says", "after"})
 _STOP = frozenset({";", "while", "whereas", "but", "because", "although", "pursuant", "after", "before", "which",
                    "who", "when"})
 _DATE = re.compile(
@@ -78,12 +86,21 @@ class ClaimFinder:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
+        self._parsed = False
 
     def __call__(self, doc: Doc) -> Doc:
         claims: list[Claim] = []
-        sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+        self._parsed = doc.has_annotation("DEP")
+        sents = _sentences(doc)
+        all_ents = entities_of(doc)
+        k = 0
         for sent in sents:
-            ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
+            while k < len(all_ents) and all_ents[k].start < sent.start:
+                k += 1
+            ents = []
+            while k < len(all_ents) and all_ents[k].end <= sent.end:
+                ents.append(all_ents[k])
+                k += 1
             if not any(e.label_ in PARTIES for e in ents):
                 continue
             goods = tuple(e for e in ents if e.label_ == "GOOD")
@@ -107,73 +124,90 @@ class ClaimFinder:
 
     @staticmethod
     def _clause_start(doc: Doc, sent: Span, at: int) -> int:
+        tv = token_view(doc)
         i = at - 1
         while i > sent.start:
-            if doc[i].lower_ in _STOP or doc[i].text == ";":
+            if tv[i].lower_ in _STOP or tv[i].text == ";":
                 return i + 1
             i -= 1
         return sent.start
 
     @staticmethod
     def _clause_end(doc: Doc, sent: Span, at: int) -> int:
+        tv = token_view(doc)
         i = at
         while i < sent.end:
-            if doc[i].lower_ in _STOP or doc[i].text == ";":
+            if tv[i].lower_ in _STOP or tv[i].text == ";":
                 return i
             i += 1
         return sent.end
 
     @staticmethod
     def _coordinated(doc: Doc, parties: list[Span]) -> list[Span]:
-        """The first party and those joined to it by commas/and/or (skipping short forms and places)."""
+        """The first party and those joined to it by commas/and/or (appositions and short forms may sit between)."""
+        tv = token_view(doc)
         if not parties:
             return []
         group = [parties[0]]
         for prev, ent in zip(parties, parties[1:]):
-            gap = [t for t in doc[prev.end:ent.start] if t.text not in ("*", "**", "(", ")")]
+            gap = [t for t in tv[prev.end:ent.start] if t.text not in ("*", "**")]
             words = {t.lower_ for t in gap}
-            if len(gap) <= 12 and words <= {",", "and", "or", "-", "based", "as", "well", "also", "*", "'s", "’s"} \
-                    | {t.lower_ for t in gap if t.ent_type_ in ("GPE", "ORG", "PERSON") or t.is_title}:
+            joined = bool(words & {",", "and", "or", ";"}) or not gap
+            blocked = any(t.lower_ in _GAP_BLOCKERS or t.lower_ in SUPPLY_VERBS or t.lower_ in BUY_VERBS
+                          or t.lower_ in LIST_VERBS for t in gap)
+            if len(gap) <= 12 and joined and not blocked:
                 group.append(ent)
             else:
                 break
         return group
 
     def _subject(self, doc: Doc, sent: Span, ents: list[Span], trigger: int) -> Span | None:
-        if doc.has_annotation("DEP"):
+        tv = token_view(doc)
+        if self._parsed:
             for child in doc[trigger].children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.ent_type_ in PARTIES:
                     for e in ents:
                         if e.start <= child.i < e.end:
                             return e
-        before = self._parties(ents, self._clause_start(doc, sent, trigger), trigger)
-        return before[0] if before else None
+        clause = self._clause_start(doc, sent, trigger)
+        before = self._parties(ents, clause, trigger)
+        if before:
+            return before[0]
+        if clause > sent.start and tv[clause - 1].lower_ in ("which", "who", "that"):
+            antecedent = [e for e in self._parties(ents, sent.start, clause - 1) if e.end >= clause - 3]
+            if antecedent:
+                return antecedent[-1]  # "Vega Ltd, which shipped ..." -> Vega Ltd
+        return None
 
     def _objects_after(self, doc: Doc, sent: Span, ents: list[Span], start: int, preps: tuple[str, ...]) -> list[Span]:
+        tv = token_view(doc)
         end = self._clause_end(doc, sent, start)
         for i in range(start, end):
-            if doc[i].lower_ in preps:
+            if tv[i].lower_ in preps:
                 after = self._parties(ents, i + 1, end)
                 if after:
                     first = after[0]
-                    gap = doc[i + 1:first.start]
+                    gap = tv[i + 1:first.start]
                     if len(gap) <= 8 and not any(t.lower_ in ("by", "from", "to") for t in gap):
                         return self._coordinated(doc, after)
         return []
 
     # ---- claim kinds ------------------------------------------------------------------------------------
     def _supply(self, doc: Doc, sent: Span, ents: list[Span]) -> list[Claim]:
+        tv = token_view(doc)
         out: list[Claim] = []
-        for tok in sent:
+        for tok in tv[sent.start:sent.end]:
             word = tok.lower_
+            if any(t.lower_ in NEGATIONS for t in tv[max(sent.start, tok.i - 3):tok.i]):
+                continue
             if word in SUPPLY_VERBS or word in SUPPLY_NOUNS:
-                passive = doc[tok.i - 1].lower_ in ("was", "were", "been", "being", "be") if tok.i > 0 else False
+                passive = tv[tok.i - 1].lower_ in ("was", "were", "been", "being", "be") if tok.i > 0 else False
                 if passive:
                     by = self._objects_after(doc, sent, ents, tok.i + 1, ("by",))
                     targets = self._objects_after(doc, sent, ents, tok.i + 1, ("to",))
                     out += [Claim("supply", s, o, sent, 0.6, "passive-supply") for s in by[:1] for o in targets]
                     continue
-                if word in ("supplier", "suppliers") and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "of":
+                if word in ("supplier", "suppliers") and tok.i + 1 < sent.end and tv[tok.i + 1].lower_ == "of":
                     subject = self._subject(doc, sent, ents, tok.i)
                     targets = self._objects_after(doc, sent, ents, tok.i + 1, ("to", "for"))
                 else:
@@ -195,16 +229,19 @@ class ClaimFinder:
         return out
 
     def _owner(self, doc: Doc, sent: Span, ents: list[Span]) -> list[Claim]:
+        tv = token_view(doc)
         out: list[Claim] = []
-        words = [t.lower_ for t in sent]
+        words = [t.lower_ for t in tv[sent.start:sent.end]]
         for k in range(len(words)):
+            if words[k] not in _OWNER_FIRST and words[k] not in OWNER_BEFORE:
+                continue
             for phrase in OWNER_AFTER:
                 if tuple(words[k:k + len(phrase)]) != phrase:
                     continue
                 at = sent.start + k
                 end = at + len(phrase)
                 owners = self._parties(ents, end, self._clause_end(doc, sent, end))
-                if not owners or doc[end:owners[0].start].text.count(" ") > 4:
+                if not owners or owners[0].start - end > 5:
                     continue
                 clause = self._clause_start(doc, sent, at)
                 owned = self._coordinated(doc, self._parties(ents, clause, at))
@@ -218,23 +255,24 @@ class ClaimFinder:
                 owner = self._subject(doc, sent, ents, at)
                 end = self._clause_end(doc, sent, at + 1)
                 owned_ents = self._parties(ents, at + 1, end)
-                if owner is None or not owned_ents or doc[at + 1:owned_ents[0].start].text.count(" ") > 6:
+                if owner is None or not owned_ents or owned_ents[0].start - at - 1 > 7:
                     continue
                 out += [Claim("owner", o, owner, sent, 0.6, f"owner:{words[k]}", props={"relation": "owner"})
                         for o in self._coordinated(doc, owned_ents) if o._.canonical != owner._.canonical]
         return out
 
     def _listed(self, doc: Doc, sent: Span, ents: list[Span]) -> list[Claim]:
+        tv = token_view(doc)
         out: list[Claim] = []
         lists = [e for e in ents if e.label_ in ("LIST", "AGENCY")]
-        for tok in sent:
-            if tok.lower_ not in LIST_VERBS or (tok.i > 0 and doc[tok.i - 1].lower_ in ("not", "never")):
+        for tok in tv[sent.start:sent.end]:
+            if tok.lower_ not in LIST_VERBS or any(t.lower_ in NEGATIONS for t in tv[max(sent.start, tok.i - 3):tok.i]):
                 continue
             named = [e for e in lists if e.label_ == "LIST"] or lists
             if not named and tok.lower_ not in ("designated", "designating", "sanctioned"):
                 continue
             list_id = named[0].kb_id_ if named else "sdn"
-            passive = tok.i > sent.start and doc[tok.i - 1].lower_ in ("was", "were", "been", "is", "are", "being")
+            passive = tok.i > sent.start and tv[tok.i - 1].lower_ in ("was", "were", "been", "is", "are", "being")
             if passive or (tok.lower_ in ("added", "listed") and not self._agency_before(doc, sent, lists, tok.i)):
                 clause = self._clause_start(doc, sent, tok.i)
                 subjects = self._coordinated(doc, self._parties(ents, clause, tok.i))
@@ -245,7 +283,7 @@ class ClaimFinder:
                 end = self._clause_end(doc, sent, tok.i + 1)
                 after = self._parties(ents, tok.i + 1, end)
                 subjects = self._coordinated(doc, after) if after and \
-                    doc[tok.i + 1:after[0].start].text.count(" ") <= 4 else []
+                    after[0].start - tok.i - 1 <= 9 else []
                 strength, rule = 0.7, f"listed-active:{tok.lower_}"
             out += [Claim("listed", s, named[0] if named else None, sent, strength, rule, list_id=list_id)
                     for s in subjects]
@@ -265,9 +303,17 @@ class ClaimFinder:
         return out
 
 
-def _with(claim: Claim, **changes: object) -> Claim:
-    from dataclasses import replace
+def _sentences(doc: Doc) -> list[Span]:
+    """Sentence spans from the cached token view (``doc.sents`` walks Token objects)."""
+    tv = token_view(doc)
+    starts = [t.i for t in tv if t.is_sent_start] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    ends = starts[1:] + [len(doc)]
+    return [Span(doc, a, b) for a, b in zip(starts, ends, strict=True) if b > a]
 
+
+def _with(claim: Claim, **changes: Any) -> Claim:
     return replace(claim, **changes)
 
 

@@ -24,8 +24,8 @@ COUNTRY_EXTRA: dict[str, tuple[str, ...]] = {
     "AE": ("UAE", "U.A.E.", "United Arab Emirates", "Emirati", "Emirates", "Dubai", "Abu Dhabi", "Sharjah"),
     "IR": ("Iran", "Iranian", "Islamic Republic of Iran", "Tehran"),
     "US": ("United States", "U.S.", "US", "USA", "America", "American", "U.S.-made", "U.S.-origin",
-           "U.S.-manufactured", "US-made", "US-origin", "U.S.-based", "U.S.-designated", "US-designated",
-           "U.S.-sourced", "U.S.-branded", "Washington"),
+           "U.S.-manufactured", "US-made", "US-origin", "U.S.-based", "U.S.-sourced", "U.S.-branded",
+           "Washington"),
     "KZ": ("Kazakhstan", "Kazakh", "Kazakhstani", "Almaty", "Astana"),
     "KG": ("Kyrgyzstan", "Kyrgyz", "Kyrgyz Republic", "Bishkek"),
     "AM": ("Armenia", "Armenian", "Yerevan"),
@@ -132,12 +132,22 @@ def goods_terms() -> dict[str, dict[str, str]]:
 def goods_table() -> dict[str, dict[str, str]]:
     """The goods table behind :func:`goods_terms`, built once."""
     out: dict[str, dict[str, str]] = {}
-    for term, hs in GOODS_TERMS.items():
+    for term, hs in {**_singulars(GOODS_TERMS), **GOODS_TERMS}.items():
         info = {"hs": hs, "category": goods_category(hs) or "other_goods"}
         entry = chpl_entry(hs)
         if entry is not None:
             info["chpl_tier"] = entry.tier
         out[term] = info
+    return out
+
+
+def _singulars(terms: dict[str, str]) -> dict[str, str]:
+    """Singular forms of plural goods terms ("lithography machines" -> "lithography machine")."""
+    out = {}
+    for term, hs in terms.items():
+        last = term.rsplit(" ", 1)[-1]
+        if len(last) > 4 and last.endswith("s") and not last.endswith(("ss", "us", "ics", "is")):
+            out[term[:-1]] = hs
     return out
 
 

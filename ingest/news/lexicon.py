@@ -12,7 +12,8 @@ SUFFIX_FORMS = frozenset({
     "S.R.L.", "SL", "S.L.", "B.V.", "BV", "N.V.", "NV", "Oy", "OY", "OU", "OÜ", "AB", "AS", "A.S.", "A.Ş.", "AŞ",
     "Şti", "Şti.", "STI", "FZE", "FZCO", "FZC", "FZ-LLC", "DMCC", "LLP", "LP", "Pte", "PTE", "Kft", "Kft.", "SRO",
     "s.r.o.", "Bhd", "Sdn", "PLC", "plc", "Sirketi", "Şirketi", "SIRKETI", "OOO", "LLE", "Establishment",
-    "Reg", "Tarsasag", "Odpowiedzialnoscia", "SARL", "S.A.R.L.", "GK", "Holding", "Holdings",
+    "Reg", "Tarsasag", "Odpowiedzialnoscia", "SARL", "S.A.R.L.", "GK", "Holding", "Holdings", "Sp.", "o.o.",
+    "SIA", "UAB", "SPA", "S.p.A.", "SpA", "S.R.O.", "CJSC", "OY", "Pty", "KG", "Sti", "Tic", "San",
 })
 # Legal forms written before the name ("OOO Sertal", "LLC Symphony", "JSC NGT", "Aktsionernoe Obshchestvo ...").
 PREFIX_FORMS = frozenset({
@@ -49,14 +50,15 @@ ORG_CUES = frozenset({
     "subsidiaries", "trader", "traders", "entity", "entities", "enterprise", "vendor", "vendors", "wholesaler",
     "wholesalers", "forwarder", "forwarders", "intermediary", "intermediaries", "shell", "reseller", "resellers",
     "producer", "producers", "developer", "conglomerate", "contractor", "buyer", "buyers", "customer",
-    "customers", "broker", "brokers", "front", "consignee", "shipper", "outfit", "startup", "affiliate",
+    "customers", "front", "consignee", "shipper", "outfit", "startup", "affiliate",
+    "house", "partner", "partners", "plant", "network", "based", "registered", "headquartered",
 })
 # Words right before a person's name ("Russian national Oleg Sidorov", "director Anna Petrova").
 PERSON_CUES = frozenset({
     "national", "nationals", "citizen", "citizens", "businessman", "businesswoman", "director", "CEO",
     "executive", "founder", "co-founder", "owner", "chairman", "chairwoman", "president", "manager",
-    "shareholder", "Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Ms", "Mrs", "Dr", "entrepreneur", "broker", "agent",
-    "accountant", "officer", "official", "oligarch", "engineer", "partner", "employee", "associate",
+    "shareholder", "Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Ms", "Mrs", "Dr", "entrepreneur", "agent",
+    "accountant", "officer", "official", "oligarch", "engineer", "employee", "associate",
     "individual", "individuals", "head", "deputy", "procurement",
 })
 # A small list of given names (Russian, English, Turkish, Persian, Chinese romanised) for person runs.
@@ -89,6 +91,16 @@ NAME_STOPWORDS = frozenset({
     "We", "Our", "Such", "All", "Among", "Under", "Over", "Despite", "Although", "Because", "If", "Then", "Later",
     "Earlier", "Shipments", "Reporting", "Documents", "Invoices", "Until",
     "Mr.", "Ms.", "Mrs.", "Dr.", "Director", "General", "Chief", "Executive", "Russian", "Chinese", "Turkish",
+    "President", "Secretary", "Minister", "Deputy", "Chairman", "Prime", "Senator", "Ambassador", "Governor",
 })
 # Name connectors allowed inside a run when followed by another name word ("Institute of Physics", "Sanayi ve").
 CONNECTORS = frozenset({"of", "and", "&", "ve", "z", "de", "der", "for", "named", "After", "s"})
+# Adjectives and demonyms: dropped from the start of a name run ("Russian Sky Trading" -> "Sky Trading").
+DEMONYMS = frozenset("""
+Russian Russians Chinese Turkish Emirati Iranian American Kazakh Kazakhstani Kyrgyz Armenian Uzbek Belarusian
+Georgian Tajik Azerbaijani British German French Italian Spanish Dutch Swiss Finnish Estonian Latvian Lithuanian
+Polish Czech Maltese Cypriot Indian Singaporean Malaysian Taiwanese Korean Japanese Thai Vietnamese Israeli
+Swedish Austrian Ukrainian Syrian Irish Hungarian Serbian Canadian Mexican Bulgarian Greek Mongolian Turkmen
+""".split())
+# Connectors that end a name right after a legal form ("Delta LLC of Texas", "Alfa Ltd and Beta Ltd").
+NAME_ENDERS_AFTER_FORM = frozenset({"of", "and", "&", "for", "in"})

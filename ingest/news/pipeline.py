@@ -13,6 +13,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 
 from ingest.news.claims import ClaimFinder
@@ -34,6 +35,9 @@ PIPELINE_CONFIG: dict[str, Any] = {
     "model": {"package": "en_core_web_sm", "use": True, "components": ["tok2vec", "tagger", "parser", "ner"]},
     "max_length": 6_000_000,
 }
+# Legal forms ending in a dot that must not end a sentence ("Mikro-Tek Ltd. Şti., a Turkish company").
+DOTTED_FORMS = ("Şti.", "ŞTİ.", "Sti.", "STI.", "Kft.", "o.o.", "Sp.", "S.A.", "A.Ş.", "B.V.", "N.V.", "S.R.L.", "S.L.",
+                "S.R.O.", "s.r.o.", "S.p.A.", "L.L.C.", "Tic.", "San.", "Ltd.", "Co.", "Inc.", "Corp.")
 MISSING_MODEL_NOTE = ("no statistical model installed ({package}): names come from the gazetteer and rules only, "
                       "claims from token patterns (no dependency parse); install the package to add them")
 
@@ -99,6 +103,9 @@ def build_pipeline(known_names: Iterable[KnownName] = (), config: dict[str, Any]
             notes.append(MISSING_MODEL_NOTE.format(package=model["package"]))
             log.info(notes[-1])
     nlp.max_length = config["max_length"]
+    tokenizer: Any = nlp.tokenizer
+    for form in DOTTED_FORMS:
+        tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("transship_gazetteer", config=dict(config["tables"]))
     nlp.add_pipe("transship_names")
     nlp.add_pipe("transship_claims")
@@ -106,7 +113,8 @@ def build_pipeline(known_names: Iterable[KnownName] = (), config: dict[str, Any]
     names = list(known_names)
     if names:
         with nlp.select_pipes(enable=["transship_gazetteer"]):
-            nlp.get_pipe("transship_gazetteer").add_names(names)
+            gazetteer: Any = nlp.get_pipe("transship_gazetteer")
+            gazetteer.add_names(names)
     return nlp
 
 
