@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +12,7 @@ from graph.schema import EdgeType
 from ingest.normalize import (
     _DATE_FORMATS, _MONTH_FORMATS, NormalizationError, clean_text, is_missing, normalize_date,
 )
-from ingest.shipments import ShipmentBuilder, _memo
+from ingest.shipments import ShipmentBuilder
 
 
 def plain_clean_text(value: str) -> str | None:
@@ -38,7 +37,7 @@ def plain_date(text: str) -> str | None:
 @settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_clean_text_fast_path_equals_the_plain_rule(value: str) -> None:
-        assert clean_text(value) == (None if is_missing(value) else plain_clean_text(value))
+    assert clean_text(value) == (None if is_missing(value) else plain_clean_text(value))
 
 
 @settings(max_examples=150, deadline=None)
@@ -48,24 +47,7 @@ def test_iso_date_fast_path_equals_strptime(text: str) -> None:
         fast: str | None = normalize_date(text)
     except NormalizationError:
         fast = None
-        assert fast == (None if is_missing(text) else plain_date(text))
-
-
-def test_memo_keeps_types_apart_and_does_not_cache_errors() -> None:
-    calls: list[object] = []
-
-    def norm(value: object) -> str:
-        calls.append(value)
-        if value == "bad":
-            raise NormalizationError("bad value")
-        return repr(value)
-
-    cached = _memo(norm)
-    assert (cached(1), cached(True), cached(1), cached(["list"])) == ("1", "True", "1", "['list']")
-    for _ in range(2):
-        with pytest.raises(NormalizationError):
-            cached("bad")
-    assert calls == [1, True, ["list"], "bad", "bad"]
+    assert fast == (None if is_missing(text) else plain_date(text))
 
 
 def test_builder_caches_give_the_same_records_as_a_fresh_builder() -> None:
