@@ -86,8 +86,12 @@ def run_trace(store: GraphStore, form: TraceForm, index: SearchIndex) -> TraceRe
     """
     from graph.trace import trace
 
-    query = form.to_query(resolve_entities(store, index, form.origins), resolve_entities(store, index, form.destinations))
-    return trace(store, query)
+    return trace(store, build_query(store, form, index))
+
+
+def build_query(store: GraphStore, form: TraceForm, index: SearchIndex) -> TraceQuery:
+    """The TraceQuery of a form, origin and destination names resolved to node ids (UnknownEntity if not)."""
+    return form.to_query(resolve_entities(store, index, form.origins), resolve_entities(store, index, form.destinations))
 
 
 def _hop_value(value: Any) -> float | None:
