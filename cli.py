@@ -1,24 +1,26 @@
 """transship command line: one command per job, ``transship COMMAND --help`` for each.
 
-Commands live in the ``commands`` package, one module per family; this module
-builds the click group and turns domain errors into one-line messages.
+Commands live in the ``commands`` package, one module per family, each with a
+``register(group)`` function that this module finds and calls (no list to edit);
+it builds the click group and turns domain errors into one-line messages.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
 
 import click
 
 from commands.common import CliError
 
-# Modules that add commands to the group (each defines ``register(group)``).
-COMMAND_MODULES = (
-    "commands.store",
-    "commands.ingest",
-    "commands.demo",
-)
+
+def command_modules() -> list[str]:
+    """Modules of the ``commands`` package that add commands (those defining ``register(group)``)."""
+    import commands
+
+    return sorted(f"commands.{m.name}" for m in pkgutil.iter_modules(commands.__path__) if m.name != "common")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,8 +34,10 @@ def transship() -> None:
     """
 
 
-for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(transship)
+for _name in command_modules():
+    _module = importlib.import_module(_name)
+    if hasattr(_module, "register"):
+        _module.register(transship)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,9 @@
 A SAME_AS edge carries ``props["decision"]``: ``match`` (resolver, above threshold),
 ``review`` (resolver, in the review band: not merged), ``confirmed`` or ``rejected``
 (a person's judgement, key ``judgement:<decided_at>``). For each pair the latest
-judgement wins over the resolver; undoing a merge is a newer ``rejected`` judgement.
+judgement wins over the resolver, and among resolver runs the latest ``decided_at`` wins
+(a re-run with another threshold supersedes, never deletes); undoing a merge is a newer
+``rejected`` judgement.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def same_as_decisions(store: GraphStore) -> dict[tuple[str, str], dict[str, Any]
         props = load_props(props_text)
         pair = (min(source, target), max(source, target))
         is_judgement = str(key).startswith("judgement:")
-        rank = (1 if is_judgement else 0, str(props.get("decided_at", "")) if is_judgement else "")
+        rank = (1 if is_judgement else 0, str(props.get("decided_at", "")))
         if pair not in best or rank > best[pair][0]:
             best[pair] = (rank, props)
     return {pair: props for pair, (_, props) in best.items()}

@@ -103,7 +103,7 @@ def make_id(kind: str, *parts: object) -> str:
     >>> make_id("company", "a", "b") != make_id("company", "ab")
     True
     """
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
     return f"{kind}:{digest[:20]}"
 
 

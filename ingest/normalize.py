@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -21,24 +21,36 @@ class NormalizationError(ValueError):
     """A value that cannot be read; the message is the quarantine reason."""
 
 
+_MISSING_MAX = max(len(m) for m in MISSING) + 2
+
+
 def is_missing(value: object) -> bool:
     """True for None, NaN and the usual missing markers (NULL, -, -0-, N/A ...)."""
     if value is None:
         return True
+    if isinstance(value, str):
+        # This is called for every cell: long strings cannot be a marker, skip the lower-casing.
+        return len(value) <= _MISSING_MAX and value.strip().lower() in MISSING
     if isinstance(value, float):
         return value != value
     return str(value).strip().lower() in MISSING
 
 
 def clean_text(value: object) -> str | None:
-    """Text with Unicode NFC, control characters removed and spaces collapsed; None if missing."""
+    """Text with Unicode NFC, control characters removed and spaces collapsed; None if missing.
+
+    >>> clean_text("  ООО «Ромашка» "), clean_text("NULL"), clean_text("A  B")
+    ('ООО «Ромашка»', None, 'A B')
+    """
     if is_missing(value):
         return None
-    text = str(value)
-    if not text.isascii():  # ASCII text is already NFC
-        text = unicodedata.normalize("NFC", text)
-    if not text.isprintable():  # printable text has no control (C*) characters: skip the per-character pass
-        text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    text = value if isinstance(value, str) else str(value)
+    # Fast path for the common clean cell; the slow path looks at every character.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " " \
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return text
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
     text = " ".join(text.split())
     return text or None
 
@@ -47,6 +59,18 @@ _HS_JUNK = re.compile(r"[\s.\-/']")
 
 
 def normalize_hs(value: object) -> str | None:
+    """HS/TN VED code as digits (2–10); see :func:`_normalize_hs` (cached for text)."""
+    if isinstance(value, str):
+        return _normalize_hs_text(value)
+    return _normalize_hs(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalize_hs_text(value: str) -> str | None:
+    return _normalize_hs(value)
+
+
+def _normalize_hs(value: object) -> str | None:
     """HS/TN VED code as digits (2–10), restoring a leading zero a spreadsheet dropped.
 
     >>> normalize_hs("8542.31"), normalize_hs("8542 31 000 0"), normalize_hs(30490), normalize_hs("NULL")
@@ -119,6 +143,7 @@ def _country_lookup(folded: str) -> str | None:
     return str(hit.alpha_2)
 
 
+@lru_cache(maxsize=1 << 12)
 def normalize_country(value: object) -> str | None:
     """ISO 3166 alpha-2 code from an English, Russian or Turkish name, ISO-2/ISO-3 or vendor spelling.
 
@@ -141,11 +166,27 @@ def country_name(code: str) -> str:
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%Y", "%Y-%m-%dT%H:%M:%S",
                  "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%m/%d/%Y")
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m.%Y", "%m/%Y", "%Y%m")
 
 
 def normalize_date(value: object) -> str | None:
+    """ISO date or month; see :func:`_normalize_date` (cached for text)."""
+    if isinstance(value, str):
+        return _normalize_date_text(value)
+    return _normalize_date(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalize_date_text(value: str) -> str | None:
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    return _normalize_date(value)
+
+
+def _normalize_date(value: object) -> str | None:
     """ISO date ``YYYY-MM-DD``, or ``YYYY-MM`` when the source gives only a month.
 
     >>> normalize_date("31.03.2025"), normalize_date("Apr 2023"), normalize_date("2023-04-05T00:00:00")
@@ -158,11 +199,6 @@ def normalize_date(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    if _ISO_DAY.fullmatch(text):  # the common case, ten times faster than strptime
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError:
-            pass
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date().isoformat()
@@ -176,23 +212,38 @@ def normalize_date(value: object) -> str | None:
     raise NormalizationError(f"unreadable date {value!r}")
 
 
-def normalize_number(value: object) -> float | None:
+def _plain_float(value: object) -> float | None:
+    """The number of a plain ``1234.5`` text (the common case, read without the slow path)."""
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return float(value)
+    return None
+
+
+def normalize_number(value: object, decimal_comma: bool = False) -> float | None:
     """A non-negative number from ``1 234,5``, ``1,234.5`` or ``1234.5``; None if missing.
+
+    With ``decimal_comma`` (semicolon CSVs, Russian/Turkish spreadsheets) a lone comma is
+    always the decimal mark, so ``12,500`` is 12.5 rather than twelve thousand five hundred.
 
     >>> normalize_number("1 234,50"), normalize_number("1,234.5"), normalize_number("12")
     (1234.5, 1234.5, 12.0)
+    >>> normalize_number("12,500"), normalize_number("12,500", decimal_comma=True), normalize_number("1.234,5", True)
+    (12500.0, 12.5, 1234.5)
     """
     if is_missing(value):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
+    elif (plain := _plain_float(value)) is not None:
+        number = plain
     else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("$", "")
+        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("$", "")
         if "," in text and "." in text:
             text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
         elif "," in text:
             head, _, tail = text.rpartition(",")
-            text = head.replace(",", "") + ("." if len(tail) != 3 else "") + tail
+            decimal = decimal_comma or len(tail) != 3
+            text = head.replace(",", "") + ("." if decimal else "") + tail
         try:
             number = float(text)
         except ValueError as exc:
@@ -200,3 +251,96 @@ def normalize_number(value: object) -> float | None:
     if number != number or number < 0 or number == float("inf"):
         raise NormalizationError(f"not a non-negative number: {value!r}")
     return number
+
+
+# ---- Russian identifiers -----------------------------------------------------------------------
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+
+
+def is_valid_inn(inn: str) -> bool:
+    """True for a 10-digit (company) or 12-digit (person) Russian INN whose check digits match.
+
+    >>> is_valid_inn("7722476458"), is_valid_inn("7722476459"), is_valid_inn("500100732259")
+    (True, False, True)
+    """
+    if not inn.isdigit() or not inn.isascii():
+        return False
+    if len(inn) == 10:
+        return _check_digit(inn, _INN10_WEIGHTS) == int(inn[9])
+    if len(inn) == 12:
+        return (_check_digit(inn, _INN12_WEIGHTS_1) == int(inn[10])
+                and _check_digit(inn, _INN12_WEIGHTS_2) == int(inn[11]))
+    return False
+
+
+def normalize_inn(value: object) -> str | None:
+    """A Russian INN as 10 or 12 digits (check digits verified); None if missing.
+
+    >>> normalize_inn(" 7722476458 "), normalize_inn(7722476458.0), normalize_inn("NULL")
+    ('7722476458', '7722476458', None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace(" ", "")
+    if len(text) in (9, 11) and text.isdigit():
+        text = "0" + text  # a spreadsheet dropped the leading zero
+    if not is_valid_inn(text):
+        raise NormalizationError(f"invalid INN {value!r} (10 or 12 digits with matching check digits)")
+    return text
+
+
+_GLUED_IDS = re.compile(r"^\s*(\d{10}|\d{12})(?:[\s/,;]+(\d{9}))?(?:[\s/,;]+|$)")
+
+
+def split_glued_identifiers(name: str) -> tuple[str, str | None, str | None]:
+    """Split an INN (and KPP) glued in front of a company name: ``(name, inn, kpp)``.
+
+    Only a leading 10/12-digit number with valid INN check digits counts, so names that
+    merely start with digits stay whole.
+
+    >>> split_glued_identifiers("7722476458 772201001 OOO YATASH RUS")
+    ('OOO YATASH RUS', '7722476458', '772201001')
+    >>> split_glued_identifiers("3M COMPANY")
+    ('3M COMPANY', None, None)
+    """
+    match = _GLUED_IDS.match(name)
+    if match is None or not is_valid_inn(match.group(1)):
+        return name, None, None
+    rest = name[match.end():].strip(" ,;/")
+    return (rest or name), match.group(1), match.group(2)
+
+
+_DECLARATION = re.compile(r"^\s*(\d{8})\s*/\s*(\d{6})\s*/\s*(\w+)\s*$")
+
+
+def declaration_date(value: object) -> str | None:
+    """ISO date from the DDMMYY middle part of an EAEU declaration number; None if missing.
+
+    >>> declaration_date("10012020/310325/5016594")
+    '2025-03-31'
+    """
+    if is_missing(value):
+        return None
+    match = _DECLARATION.match(str(value))
+    if match is None:
+        raise NormalizationError(f"declaration number {value!r} is not post/DDMMYY/serial")
+    iso = _ddmmyy(match.group(2))
+    if iso is None:
+        raise NormalizationError(f"declaration number {value!r} has no valid DDMMYY date")
+    return iso
+
+
+@lru_cache(maxsize=1 << 14)
+def _ddmmyy(text: str) -> str | None:
+    try:
+        return datetime.strptime(text, "%d%m%y").date().isoformat()
+    except ValueError:
+        return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +19,8 @@ class Rejected:
     locator: str  # row 17, line 3, ...
     reason: str
     raw: str | None = None
+    file: str | None = None                 # path of the input file, when there is one
+    row: Mapping[str, Any] | None = None    # the original row by column name (extra cells under "_extra")
 
 
 class Quarantine:
@@ -52,7 +54,7 @@ class Quarantine:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._handle = open(self.path, "a", encoding="utf-8")
-            self._handle.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
+            self._handle.write(json.dumps(asdict(item), ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
         if self._handle is not None:

@@ -7,16 +7,15 @@ good (HS-6 node; the brand's maker MANUFACTURES it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import lru_cache
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from graph.goods import chpl_entry, describe_hs, goods_category
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, node_id
 from ingest.keys import company_key, normalize_identifier
 from ingest.normalize import (
-    NormalizationError, clean_text, country_name, normalize_country, normalize_date, normalize_hs,
-    normalize_number,
+    NormalizationError, clean_text, country_name, is_missing, normalize_country, normalize_date, normalize_hs,
+    normalize_number, split_glued_identifiers,
 )
 
 # Fields of the canonical layout (also the header of canonical CSV files).
@@ -31,30 +30,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "quantity", "unit", "value_usd",
 )
 REQUIRED = ("date", "shipper_name", "consignee_name", "hs_code")
-_MEMO_SIZE = 1 << 16
-
-
-def _memo(normalize: Callable[[object], T]) -> Callable[[object], T]:
-    """``normalize`` with a bounded cache: dates, codes and names repeat across millions of rows.
-
-    Errors are not cached (they carry the quarantine reason); unhashable values skip the cache.
-    """
-    cached = lru_cache(maxsize=_MEMO_SIZE, typed=True)(normalize)
-
-    def call(value: object) -> T:
-        try:
-            hash(value)
-        except TypeError:
-            return normalize(value)
-        return cached(value)
-
-    return call
-
-
-_text, _date, _hs, _country, _number = (
-    _memo(clean_text), _memo(normalize_date), _memo(normalize_hs), _memo(normalize_country), _memo(normalize_number))
 CUSTOMS_CONFIDENCE = 0.95
-T = TypeVar("T")
 
 
 class ShipmentBuilder:
@@ -62,18 +38,25 @@ class ShipmentBuilder:
 
     Nodes get evidence once per document (the first row that names them), so a
     company seen in a million rows does not carry a million pieces of evidence;
-    every edge gets its own row as evidence.
+    every edge gets its own row as evidence. A company is emitted again only when a
+    row adds something new about it (another alias, address or identifier).
+
+    Rows may carry, besides CANONICAL_COLUMNS: ``shipper_alias``/``consignee_alias`` (the
+    other-script name), ``shipper_props``/``consignee_props``/``edge_props`` (extra facts)
+    and ``inferred`` (``"field=value: reason"`` for fields the layout implied).
     """
 
-    def __init__(self, source: str, extractor: str, confidence: float = CUSTOMS_CONFIDENCE) -> None:
+    def __init__(self, source: str, extractor: str, confidence: float = CUSTOMS_CONFIDENCE,
+                 required: tuple[str, ...] = REQUIRED) -> None:
         self.source = source
         self.extractor = extractor
         self.confidence = confidence
+        self.required = required
         self._seen: set[str] = set()
-        # Per-document caches: a company or good named in many rows is normalised once.
-        self._company_ids: dict[tuple[Any, Any, Any], str] = {}
-        self._goods: dict[str, Node] = {}
-        self._brands: set[tuple[str, str]] = set()
+        self._companies: dict[tuple[Any, ...], str] = {}
+        self._goods: dict[str | None, Node | None] = {}
+        self._made: set[tuple[str, str]] = set()
+        self._good_props: dict[str, dict[str, Any]] = {}
 
     def _evidence(self, locator: str, observed: str | None, excerpt: str | None) -> tuple[Evidence, ...]:
         return (Evidence(self.source, locator, self.extractor, self.confidence, observed, excerpt),)
@@ -84,71 +67,123 @@ class ShipmentBuilder:
             self._seen.add(rid)
             out.append(record)
 
-    def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None) -> list[Record]:
+    def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None, *,
+                normalized: bool = False) -> list[Record]:
         """Records for one canonical row.
+
+        Args:
+            normalized: the row's values are already normalised (a layout mapper's output), so
+                dates, HS codes, countries, numbers and texts are taken as they are.
 
         Raises:
             NormalizationError: a required field is missing or a value is unreadable (quarantine reason).
         """
-        missing = [f for f in REQUIRED if _text(row.get(f)) is None]
+        get = row.get
+        if normalized:
+            missing = [f for f in self.required if get(f) is None]
+        else:
+            missing = [f for f in self.required if is_missing(get(f))]
         if missing:
             raise NormalizationError(f"missing required field(s): {', '.join(missing)}")
-        date = _date(row.get("date"))
-        hs = _hs(row.get("hs_code"))
-        origin = _country(row.get("origin_country"))
-        value = normalize_number(row.get("value_usd"))
-        qty = _number(row.get("quantity"))
-        evidence = self._evidence(locator, date, excerpt)
+        if normalized:
+            date, hs, origin, value, qty = get("date"), get("hs_code"), get("origin_country"), get("value_usd"), \
+                get("quantity")
+            brand, part, description, unit, record_id = get("brand"), get("part_number"), get("description"), \
+                get("unit"), get("record_id")
+        else:
+            date = normalize_date(get("date"))
+            hs = normalize_hs(get("hs_code"))
+            origin = normalize_country(get("origin_country"))
+            value = normalize_number(get("value_usd"))
+            qty = normalize_number(get("quantity"))
+            brand, part, description, unit, record_id = (clean_text(get(k)) for k in (
+                "brand", "part_number", "description", "unit", "record_id"))
+        evidence = (Evidence(self.source, locator, self.extractor, self.confidence, date, excerpt),)
         out: list[Record] = []
-        shipper = self._company(row, "shipper", evidence, out)
-        consignee = self._company(row, "consignee", evidence, out)
+        inferred = get("inferred") or ()
+        shipper = self._company(row, "shipper", inferred, evidence, out)
+        consignee = self._company(row, "consignee", inferred, evidence, out)
         good = self._good(hs, evidence, out)
-        brand = _text(row.get("brand"))
-        part = _text(row.get("part_number"))
-        props = {k: v for k, v in (
-            ("description", _text(row.get("description"))), ("brand", brand), ("part_number", part),
-            ("unit", _text(row.get("unit"))), ("record_id", clean_text(row.get("record_id"))),
-        ) if v is not None}
+        props: dict[str, Any] = dict(get("edge_props") or ())
+        if description is not None:
+            props["description"] = description
+        if brand is not None:
+            props["brand"] = brand
+        if part is not None:
+            props["part_number"] = part
+        if unit is not None:
+            props["unit"] = unit
+        if record_id is not None:
+            props["record_id"] = record_id
         if good is not None:
-            props["chpl_tier"] = good.props.get("chpl_tier")
-            props["category"] = good.props.get("category")
-            props = {k: v for k, v in props.items() if v is not None}
-        record_id = props.get("record_id")
-        key = record_id or f"{date}|{hs}|{value}|{qty}|{part or ''}"
-        out.append(Edge(EdgeType.SHIPPED, shipper, consignee, key=key, date=date, hs_code=hs, value_usd=value,
-                        quantity=qty, origin_country=origin, props=props, evidence=evidence))
-        if brand and good is not None and (brand, good.key) not in self._brands:
-            self._brands.add((brand, good.key))
+            props.update(self._good_props[good.key])
+        # A declaration number names many lines: the key adds what tells the lines apart.
+        line = props.get("declaration_line")
+        key = f"{record_id or date}|{line or ''}|{hs}|{value}|{qty}|{part or ''}"
+        out.append(Edge(EdgeType.SHIPPED, shipper, consignee, key, date, hs, value, qty, origin, props, evidence))
+        if brand and good is not None and (brand, good.key) not in self._made:
+            self._made.add((brand, good.key))
             maker = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]}, evidence)
             self._once(maker, out)
             self._once(Edge(EdgeType.MANUFACTURES, maker.id, good.id, evidence=evidence), out)
         return out
 
-    def _company(self, row: Mapping[str, Any], role: str, evidence: tuple[Evidence, ...], out: list[Record]) -> str:
-        raw = (row.get(f"{role}_name"), row.get(f"{role}_country"), row.get(f"{role}_id"))
-        known = self._company_ids.get(raw)
-        if known is not None:
-            return known
-        name = clean_text(row.get(f"{role}_name"))
-        assert name is not None  # checked as required
-        country = normalize_country(row.get(f"{role}_country"))
-        identifier = clean_text(row.get(f"{role}_id"))
+    def _company(self, row: Mapping[str, Any], role: str, inferred: Sequence[str], evidence: tuple[Evidence, ...],
+                 out: list[Record]) -> str:
+        raw_name = row.get(f"{role}_name")
+        raw_country = row.get(f"{role}_country")
+        raw_id = row.get(f"{role}_id")
+        alias = row.get(f"{role}_alias")
+        extra = row.get(f"{role}_props") or {}
+        cache_key = (raw_name, raw_country, raw_id, alias, tuple(sorted(extra.items())) if extra else ())
+        cid = self._companies.get(cache_key)
+        if cid is not None:
+            return cid
+        cid = self._new_company(role, raw_name, raw_country, raw_id, alias, extra, inferred, evidence, out)
+        self._companies[cache_key] = cid
+        return cid
+
+    def _new_company(self, role: str, raw_name: Any, raw_country: Any, raw_id: Any, raw_alias: Any,
+                     extra: Mapping[str, Any], inferred: Sequence[str], evidence: tuple[Evidence, ...],
+                     out: list[Record]) -> str:
+        name = clean_text(raw_name)
+        if name is None:
+            raise NormalizationError(f"missing required field(s): {role}_name")
+        country = normalize_country(raw_country)
+        identifiers: list[str] = []
+        identifier = clean_text(raw_id)
+        if identifier:
+            identifiers.append(normalize_identifier(identifier) or identifier)
+        name, inn, kpp = split_glued_identifiers(name)
+        if inn:
+            identifiers.append(f"inn:{inn}")
+        if kpp:
+            identifiers.append(f"kpp:{kpp}")
+        alias = clean_text(raw_alias)
+        if alias:
+            alias = split_glued_identifiers(alias)[0]
+        key_id = next((i for i in identifiers if normalize_identifier(i)), None)
         try:
-            key = company_key(name, country, identifier)
+            key = company_key(name, country, key_id)
         except ValueError as exc:
             raise NormalizationError(f"{role} name: {exc}") from exc
         props: dict[str, Any] = {}
-        if identifier:
-            props["identifiers"] = [normalize_identifier(identifier) or identifier]
+        if identifiers:
+            props["identifiers"] = list(dict.fromkeys(identifiers))
+        if alias and alias != name:
+            props["aliases"] = [name, alias]
+        for k, v in extra.items():
+            props[k] = v if isinstance(v, list) else [v]
         company = Node(NodeType.COMPANY, key, name, country, props, evidence)
         cid = company.id
+        out.append(company)  # again when a row tells something new about a known company: props accumulate
         if cid not in self._seen:
             self._seen.add(cid)
-            out.append(company)
             if country:
                 self._country(country, evidence, out)
-                out.append(Edge(EdgeType.LOCATED_IN, cid, node_id(NodeType.COUNTRY, country), evidence=evidence))
-        self._company_ids[raw] = cid
+                why = [i.split(": ", 1)[1] for i in inferred if i.startswith(f"{role}_country=")]
+                out.append(Edge(EdgeType.LOCATED_IN, cid, node_id(NodeType.COUNTRY, country),
+                                props={"inferred": why[0]} if why else {}, evidence=evidence))
         return cid
 
     def _country(self, code: str, evidence: tuple[Evidence, ...], out: list[Record]) -> None:
@@ -158,9 +193,8 @@ class ShipmentBuilder:
         if hs is None or len(hs) < 6:
             return None
         hs6 = hs[:6]
-        known = self._goods.get(hs6)
-        if known is not None:
-            return known
+        if hs6 in self._goods:
+            return self._goods[hs6]
         entry = chpl_entry(hs6)
         props = {k: v for k, v in (
             ("hs6", hs6), ("hs4", hs6[:4]), ("category", goods_category(hs6)),
@@ -169,4 +203,5 @@ class ShipmentBuilder:
         good = Node(NodeType.GOOD, f"hs6:{hs6}", f"HS {hs6[:4]}.{hs6[4:]}", None, props, evidence)
         self._once(good, out)
         self._goods[hs6] = good
+        self._good_props[good.key] = {k: props[k] for k in ("chpl_tier", "category") if k in props}
         return good

@@ -16,3 +16,6 @@ if [[ ! -x .venv/bin/uv ]]; then
 fi
 echo "setup: installing transship$([[ $extras == .\[test\] ]] && echo ' with test extras')" >&2
 .venv/bin/uv pip install --quiet --python .venv/bin/python -e "$extras"
+if [[ "${1:-}" == "--test" ]]; then
+  scripts/install_browser.sh  # Debian's chromium for the browser tests (tests/app)
+fi

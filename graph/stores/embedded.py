@@ -38,7 +38,7 @@ from graph.schema import (
 from graph.stores import Direction, StoreError, WriteResult
 from graph.stores.frames import (
     EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, dump_props, edge_from_row, edge_row, evidence_from_row,
-    evidence_rows, frames_to_networkx, load_props, node_from_row,
+    evidence_rows, evidence_stats, frames_to_networkx, load_props, node_from_row,
 )
 
 FORMAT = "transship-embedded"
@@ -98,9 +98,9 @@ class _Staging:
                 known[4] = merge_props(known[4], dict(record.props))
             self.evidence.extend(evidence_rows(nid, record.evidence))
         elif isinstance(record, Edge):
-            row = edge_row(record)
+            row = edge_row(record)  # the id is a sha1: compute it once
             self.edge_rows.append(row)
-            self.evidence.extend(evidence_rows(row[0], record.evidence))  # row[0] is the id (sha1 once)
+            self.evidence.extend(evidence_rows(row[0], record.evidence))
         else:
             raise SchemaError(f"not a record: {record!r}")
         if len(self.edge_rows) >= STAGE_CHUNK or len(self.evidence) >= STAGE_CHUNK:
@@ -475,12 +475,10 @@ class EmbeddedStore:
     def edge_frame(self, types: Iterable[EdgeType] | None = None) -> pd.DataFrame:
         """All edges with combined confidence and evidence counts (EDGE_COLUMNS), ordered by id."""
         if "edge_frame" not in self._derived:
-            ev = self._evidence
-            grouped = pd.DataFrame({"owner": ev["owner"], "l": np.log1p(-ev["confidence"].clip(upper=1 - 1e-12))})
-            agg = grouped.groupby("owner", sort=False)["l"].agg(["sum", "size"])
-            frame = self._edges.join(agg, on="id")
-            frame["confidence"] = (1.0 - np.exp(frame.pop("sum").fillna(0.0))).round(6)
-            frame["n_evidence"] = frame.pop("size").fillna(0).astype("int64")
+            stats = evidence_stats(self._evidence["owner"], self._evidence["confidence"])
+            frame = self._edges.join(stats, on="id")
+            frame["confidence"] = frame["confidence"].fillna(0.0)
+            frame["n_evidence"] = frame["n_evidence"].fillna(0).astype("int64")
             columns = [*EDGE_FIELDS[:-1], "confidence", "n_evidence", "props"]
             self._derived["edge_frame"] = frame[columns].sort_values("id", ignore_index=True)
         frame_all: pd.DataFrame = self._derived["edge_frame"]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -88,6 +89,20 @@ def edge_from_row(row: Mapping[str, Any], evidence: tuple[Evidence, ...] = ()) -
         value_usd=None if value is None else float(value), quantity=None if qty is None else float(qty),
         origin_country=_opt(row["origin_country"]), props=load_props(row["props"]), evidence=evidence,
     )
+
+
+def evidence_stats(owners: Iterable[str], confidences: Iterable[float]) -> pd.DataFrame:
+    """Per owner: noisy-or ``confidence`` (rounded to 6 places) and ``n_evidence``, indexed by owner.
+
+    Every backend computes edge confidence with this one function, over an owner's evidence rows in
+    the order they were added, so the stores agree to the last bit.
+    """
+    owner = pd.Series(np.asarray(list(owners), dtype=object))
+    conf = pd.Series(np.asarray(list(confidences), dtype="float64"))
+    grouped = pd.DataFrame({"owner": owner, "l": np.log1p(-conf.clip(upper=1 - 1e-12))})
+    agg = grouped.groupby("owner", sort=False)["l"].agg(["sum", "size"])
+    return pd.DataFrame({"confidence": (1.0 - np.exp(agg["sum"])).round(6), "n_evidence": agg["size"].astype("int64")},
+                        index=agg.index)
 
 
 def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGraph:

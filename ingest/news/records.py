@@ -1,0 +1,190 @@
+"""Turn a processed Doc into graph records: a plain function, separate from the spaCy components.
+
+Nodes: the Document, and the companies, persons, countries, goods and lists it mentions. Edges: MENTIONS
+from the document, and the claims as SUPPLIES / OWNED_BY / LOCATED_IN / LISTED_ON marked
+``derivation="text"``. Evidence carries the sentence as excerpt, ``chars A-B`` as locator, the document id
+as source, the document date as observed date and a confidence by pattern strength.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from graph.goods import chpl_entry, describe_hs, goods_category
+from graph.schema import EDGE_RULES, Edge, EdgeType, Evidence, Node, NodeType, Record, node_id
+from ingest.keys import company_key
+from ingest.news.claims import Claim
+from ingest.news.document import NewsDocument
+from ingest.news.gazetteer import LISTS, goods_table
+from ingest.news.names_index import NameIndex
+from ingest.news.tokens import entities_of
+from ingest.normalize import country_name
+
+EXTRACTOR = "news-spacy/1"
+MENTION_CONFIDENCE = 0.7
+MAX_MENTION_EVIDENCE = 3
+EXCERPT_CHARS = 600
+# Listing node keys shared with the list loaders: "<authority>:<list>".
+LIST_KEYS = {"entity_list": "us-bis:entity-list", "sdn": "us-ofac:sdn", "meu": "us-bis:meu-list"}
+_CLAIM_EDGES = {"supply": EdgeType.SUPPLIES, "owner": EdgeType.OWNED_BY, "located": EdgeType.LOCATED_IN,
+                "listed": EdgeType.LISTED_ON}
+
+
+class DocRecords:
+    """Builds the records of one document; ``offset`` shifts char spans of chunked documents."""
+
+    def __init__(self, document: NewsDocument, index: NameIndex | None = None) -> None:
+        self.document = document
+        self.index = index or NameIndex()
+        self.source = document.id
+        self._seen: set[str] = set()
+        self._types: dict[str, NodeType] = {}
+
+    def evidence(self, start: int, end: int, excerpt: str, confidence: float) -> tuple[Evidence, ...]:
+        text = " ".join(excerpt.replace("**", "").split())[:EXCERPT_CHARS]
+        return (Evidence(self.source, f"chars {start}-{end}", EXTRACTOR, confidence, self.document.date, text),)
+
+    def document_node(self) -> Node:
+        doc = self.document
+        props = {k: v for k, v in (("url", doc.url), ("date", doc.date), ("path", doc.path), ("title", doc.title))
+                 if v}
+        evidence = (Evidence(self.source, "document", EXTRACTOR, 1.0, doc.date, (doc.title or "")[:200] or None),)
+        return Node(NodeType.DOCUMENT, self.source, doc.title or self.source, None, props, evidence)
+
+    # ---- nodes ------------------------------------------------------------------------------------------
+    def party_node(self, ent: Span, evidence: tuple[Evidence, ...]) -> Node | None:
+        name = ent._.canonical or ent.text
+        country = ent._.country
+        label = "PERSON" if ent.label_ == "PERSON" else "ORG"
+        resolved = self.index.resolve(name, label, country)
+        node_type = NodeType.PERSON if label == "PERSON" else NodeType.COMPANY
+        props: dict[str, Any] = {}
+        if resolved is not None:
+            key, country = resolved.key, country or resolved.country
+        else:
+            try:
+                key = company_key(name, country)
+            except ValueError:
+                return None
+        if ent.text != name:
+            props["aliases"] = [ent.text]
+        return Node(node_type, key, name, country, props, evidence)
+
+    def country_node(self, code: str, evidence: tuple[Evidence, ...]) -> Node:
+        return Node(NodeType.COUNTRY, code, country_name(code), code, {}, evidence)
+
+    def good_node(self, ent: Span, evidence: tuple[Evidence, ...]) -> Node:
+        info = good_info(ent)
+        hs = info["hs"]
+        key = f"hs{len(hs)}:{hs}"
+        name = f"HS {hs[:4]}.{hs[4:]}" if len(hs) == 6 else f"HS {hs}"
+        props = {k: v for k, v in (("hs6" if len(hs) == 6 else "hs4", hs), ("hs4", hs[:4]),
+                                   ("category", info.get("category")), ("chpl_tier", info.get("chpl_tier")),
+                                   ("description", describe_hs(hs)), ("terms", [ent.text.lower()])) if v}
+        return Node(NodeType.GOOD, key, name, None, props, evidence)
+
+    def list_node(self, list_id: str, evidence: tuple[Evidence, ...]) -> Node:
+        return Node(NodeType.LISTING, LIST_KEYS[list_id], LISTS[list_id], "US", {"list": list_id}, evidence)
+
+    # ---- records ----------------------------------------------------------------------------------------
+    def _emit(self, record: Record, out: list[Record]) -> None:
+        if isinstance(record, Node):
+            self._types[record.id] = record.type
+            if record.id in self._seen:
+                return
+            self._seen.add(record.id)
+        out.append(record)
+
+    def mentions(self, doc: Doc, offset: int = 0) -> Iterator[Record]:
+        """Entity nodes and MENTIONS edges for the entities of one Doc (chunk)."""
+        out: list[Record] = []
+        per_node: dict[str, int] = {}
+        doc_id = node_id(NodeType.DOCUMENT, self.source)
+        has_sents = doc.has_annotation("SENT_START")
+        for ent in entities_of(doc):
+            node = self.entity_node(ent, offset)
+            if node is None:
+                continue
+            self._emit(node, out)
+            count = per_node.get(node.id, 0)
+            if count < MAX_MENTION_EVIDENCE:
+                per_node[node.id] = count + 1
+                evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, ent.sent.text
+                                         if has_sents else ent.text, MENTION_CONFIDENCE)
+                out.append(Edge(EdgeType.MENTIONS, doc_id, node.id, props={"text": ent.text, "label": ent.label_},
+                                evidence=evidence))
+        yield from out
+
+    def entity_node(self, ent: Span, offset: int = 0) -> Node | None:
+        evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, ent.text, MENTION_CONFIDENCE)
+        if ent.label_ in ("ORG", "PERSON"):
+            return self.party_node(ent, evidence)
+        if ent.label_ == "GPE" and ent.kb_id_:
+            return self.country_node(ent.kb_id_, evidence)
+        if ent.label_ == "GOOD" and good_info(ent):
+            return self.good_node(ent, evidence)
+        return None
+
+    def claims(self, doc: Doc, offset: int = 0) -> Iterator[Record]:
+        """Claim edges (and the nodes they need) of one Doc (chunk)."""
+        out: list[Record] = []
+        for claim in doc._.claims or ():
+            edge = self.claim_edge(claim, offset, out)
+            if edge is not None:
+                out.append(edge)
+        yield from out
+
+    def claim_edge(self, claim: Claim, offset: int, out: list[Record]) -> Edge | None:
+        sent = claim.sentence
+        evidence = self.evidence(sent.start_char + offset, sent.end_char + offset, sent.text, claim.confidence)
+        subject = self.party_node(claim.subject, evidence)
+        if subject is None:
+            return None
+        self._emit(subject, out)
+        props: dict[str, Any] = {"derivation": "text", "rule": claim.rule}
+        props.update(claim.props)
+        edge_type = _CLAIM_EDGES[claim.kind]
+        key, hs = "", None
+        if claim.kind == "located":
+            target: Node | None = self.country_node(claim.props["country"], evidence)
+        elif claim.kind == "listed":
+            list_id = claim.list_id or "sdn"
+            target = self.list_node(list_id, evidence)
+            props["list"] = list_id
+        else:
+            target = self.party_node(claim.object, evidence) if claim.object is not None else None
+        if claim.kind == "supply" and claim.goods:
+            goods = [g for g in claim.goods if good_info(g)]
+            if goods:
+                best = max(goods, key=lambda g: (bool(good_info(g).get("chpl_tier")), len(good_info(g)["hs"])))
+                hs = good_info(best)["hs"]
+                props["goods"] = sorted({g.text.lower() for g in goods})
+                props["category"] = goods_category(hs) or "other_goods"
+                entry = chpl_entry(hs)
+                if entry is not None:
+                    props["chpl_tier"] = entry.tier
+                for good in goods:
+                    self._emit(self.good_node(good, evidence), out)
+            key = f"text|{hs or ''}"
+        if target is None:
+            return None
+        self._emit(target, out)
+        shape = (subject.type, edge_type, target.type)
+        if shape not in EDGE_RULES or subject.id == target.id:
+            return None
+        return Edge(edge_type, subject.id, target.id, key=key, date=claim.date if claim.date and len(claim.date) >= 7
+                    else self.document.date, hs_code=hs, props=props, evidence=evidence)
+
+
+def good_info(ent: Span) -> dict[str, str]:
+    """HS code, category and CHPL tier of a GOOD span (from the goods table)."""
+    return goods_table().get(ent.kb_id_ or ent.text.lower(), {})
+
+
+def doc_to_records(doc: Doc, document: NewsDocument, index: NameIndex | None = None) -> list[Record]:
+    """All records of a document processed as one Doc (the Document node first)."""
+    builder = DocRecords(document, index)
+    return [builder.document_node(), *builder.mentions(doc), *builder.claims(doc)]
