@@ -105,7 +105,10 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
     """
     best, best_score = ",", (-1.0, 0)
     for delim in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim) if r]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim) if r]
+        except csv.Error:  # binary junk (e.g. a bare carriage return in a field): not this delimiter
+            continue
         if not counts or max(counts) < 2:
             continue
         widest = max(counts)
@@ -161,7 +164,10 @@ class DelimitedReader:
         lines = [line.rstrip("\r") for line in text.split("\n")]
         lines = lines[:-1] if len(lines) > 1 else lines  # the last sample line may be cut
         self.delimiter = delimiter or sniff_delimiter(lines[:200])
-        rows = list(csv.reader(lines[:HEADER_SCAN_ROWS], delimiter=self.delimiter))
+        try:
+            rows = list(csv.reader(lines[:HEADER_SCAN_ROWS], delimiter=self.delimiter))
+        except csv.Error as exc:
+            raise ReadError(f"{path}: not a readable text table ({exc})") from exc
         self.header_index = find_header(rows)
         self.info = TableInfo(path, "csv", clean_header(rows[self.header_index]), self.encoding, self.delimiter,
                               compression, decimal_comma=self.delimiter == ";" or _decimal_comma(rows),
