@@ -273,6 +273,7 @@ class _ColumnTransform:
             return [self._apply(v) for v in raw_values]
         if len(cache) + len(fresh) > CACHE_CAP:
             cache.clear()  # high-cardinality column: keep memory bounded, the chunk's values suffice
+            fresh = list(dict.fromkeys(raw_values))  # values cached before the clear are gone too
         for v in fresh:
             cache[v] = self._apply(v)
         return list(map(cache.__getitem__, raw_values))
