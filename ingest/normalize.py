@@ -31,7 +31,11 @@ def is_missing(value: object) -> bool:
         return True
     if isinstance(value, str):
         # This is called for every cell: long strings cannot be a marker, skip the lower-casing.
-        return len(value) <= _MISSING_MAX and value.strip().lower() in MISSING
+        if len(value) > _MISSING_MAX:
+            value = value.strip()  # padded markers ("NULL      ") from fixed-width exports
+            if len(value) > _MISSING_MAX:
+                return False
+        return value.strip().lower() in MISSING
     if isinstance(value, float):
         return value != value
     return str(value).strip().lower() in MISSING
