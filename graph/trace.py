@@ -239,8 +239,9 @@ def trace(store: GraphStore, query: TraceQuery | None = None) -> TraceResult:
     if query.with_evidence and rows:
         evidence = store.evidence_of(sorted({str(index.edge_ids[e]) for row in rows for e in row}))
     paths = []
+    made: dict[int, Hop] = {}  # paths share edges: build each Hop once
     for row, score in zip(rows, sink.scores.tolist(), strict=True):
-        hops = tuple(_hop(index, e) for e in row)
+        hops = tuple(made[e] if e in made else made.setdefault(e, _hop(index, e)) for e in row)
         paths.append(TracePath(hops, float(score), tuple(evidence.get(h.edge_id, ()) for h in hops)))
     figures = {
         "edges_total": stats.edges_total, "edges_matching": stats.edges_matching,
