@@ -72,6 +72,8 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
     out["seconds"] = round(time.perf_counter() - started, 2)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out["cpu_s"] = round(usage.ru_utime + usage.ru_stime - cpu_before, 2)  # honest on a busy machine
+    if phase == "ingest":
+        out["rows_per_cpu_s"] = round(rows / max(float(out["cpu_s"]), 1e-9))  # type: ignore[arg-type]
     out["peak_mb"] = round(peak_mb())
     return out
 
