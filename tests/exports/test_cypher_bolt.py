@@ -80,6 +80,7 @@ def test_exports_from_a_neo4j_store_match_the_embedded_store(bolt_target: Any, w
     from tests.neo4j.conftest import connect_bolt
 
     store = connect_bolt(bolt_target)
+    store.clear()  # the session's server is shared with other test folders
     try:
         nodes, edges, _ids, _chain = build_records()
         store.write([*nodes, *edges])
