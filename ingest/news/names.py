@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.news.tokens import ENTS_KEY, sentence_start, token_view
+from ingest.news.tokens import ENTS_KEY, doc_text, sentence_start, token_view
 from spacy.util import filter_spans
 
 from ingest.news import lexicon as lx
@@ -106,7 +106,7 @@ class NameFinder:
 
     # ---- candidates -------------------------------------------------------------------------------------
     def _bold_spans(self, doc: Doc) -> Iterator[Span]:
-        text = doc.text
+        text = doc_text(doc)
         for hit in _BOLD.finditer(text):
             start = hit.start(1)
             for piece in _SEGMENT_SPLIT.split(hit.group(1)):
@@ -129,7 +129,7 @@ class NameFinder:
 
     def _runs(self, doc: Doc, skip: set[int]) -> Iterator[tuple[int, int]]:
         tv = token_view(doc)
-        headings = _heading_lines(doc.text)
+        headings = _heading_lines(doc_text(doc))
         i, n = 0, len(doc)
         while i < n:
             if i in skip or not _is_name_token(tv[i].text) or tv[i].text in ("**", "*"):
@@ -367,7 +367,7 @@ class NameFinder:
             label = self._classify(doc, start, end, bold=False)
             if label:
                 candidates.append(Span(doc, start, end, label=label, kb_id="rule"))
-        for hit in _CJK_COMPANY.finditer(doc.text):
+        for hit in _CJK_COMPANY.finditer(doc_text(doc)):
             cjk = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
             if cjk is not None:
                 candidates.append(cjk)
@@ -475,7 +475,7 @@ class NameFinder:
     @staticmethod
     def _section_countries(doc: Doc, gpe_spans: list[Span]) -> list[tuple[int, int, str]]:
         """Char ranges whose names take a country from a heading or a list lead-in ("... Russia-based ...:")."""
-        text = doc.text
+        text = doc_text(doc)
         regions: list[tuple[int, int, str]] = []
         heading: str | None = None
         lead: str | None = None

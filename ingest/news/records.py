@@ -8,6 +8,7 @@ as source, the document date as observed date and a confidence by pattern streng
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from ingest.news.claims import Claim
 from ingest.news.document import NewsDocument
 from ingest.news.gazetteer import LISTS, goods_table
 from ingest.news.names_index import NameIndex
-from ingest.news.tokens import entities_of
+from ingest.news.tokens import doc_text, entities_of, token_view
 from ingest.normalize import country_name
 
 EXTRACTOR = "news-spacy/1"
@@ -93,10 +94,11 @@ class DocRecords:
     # ---- records ----------------------------------------------------------------------------------------
     def _emit(self, record: Record, out: list[Record]) -> None:
         if isinstance(record, Node):
-            self._types[record.id] = record.type
-            if record.id in self._seen:
+            rid = record.id  # computed from a sha1: once
+            self._types[rid] = record.type
+            if rid in self._seen:
                 return
-            self._seen.add(record.id)
+            self._seen.add(rid)
         out.append(record)
 
     def mentions(self, doc: Doc, offset: int = 0) -> Iterator[Record]:
@@ -104,7 +106,8 @@ class DocRecords:
         out: list[Record] = []
         per_node: dict[str, int] = {}
         doc_id = node_id(NodeType.DOCUMENT, self.source)
-        has_sents = doc.has_annotation("SENT_START")
+        view = token_view(doc)
+        starts = [t.i for t in view if t.is_sent_start] or [0]
         for ent in entities_of(doc):
             node = self.entity_node(ent, offset)
             if node is None:
@@ -113,7 +116,9 @@ class DocRecords:
             count = per_node.get(node.id, 0)
             if count < MAX_MENTION_EVIDENCE:
                 per_node[node.id] = count + 1
-                sentence = stripped_span(ent.sent)[2] if has_sents else ent.text
+                k = bisect_right(starts, ent.start) - 1
+                end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+                sentence = stripped_span(doc[starts[max(k, 0)]:max(end, ent.end)])[2]
                 evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, sentence, MENTION_CONFIDENCE)
                 out.append(Edge(EdgeType.MENTIONS, doc_id, node.id, props={"text": ent.text, "label": ent.label_},
                                 evidence=evidence))
@@ -182,10 +187,11 @@ class DocRecords:
 
 def stripped_span(span: Span) -> tuple[int, int, str]:
     """Start, end and text of a span without surrounding whitespace (sentences start with newline tokens)."""
-    text = span.text
+    start = span.start_char
+    text = doc_text(span.doc)[start:span.end_char]  # Span.text would build every Token of the sentence
     lead = len(text) - len(text.lstrip())
     core = text.strip()
-    return span.start_char + lead, span.start_char + lead + len(core), core
+    return start + lead, start + lead + len(core), core
 
 
 def good_info(ent: Span) -> dict[str, str]:

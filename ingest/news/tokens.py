@@ -10,6 +10,7 @@ from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 _KEY = "transship_tokens"
+_TEXT_KEY = "transship_text"
 ENTS_KEY = "transship_ents"
 
 
@@ -29,11 +30,19 @@ class Tok:
         self.is_title = text.istitle()
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, cached (``doc.text`` joins every token on each access)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
 def token_view(doc: Doc) -> list[Tok]:
     """The cached token list of a Doc (rebuilt if the Doc was retokenized)."""
     view = doc.user_data.get(_KEY)
     if view is None or len(view) != len(doc):
-        text = doc.text
+        text = doc_text(doc)
         rows = doc.to_array([IDX, LENGTH, IS_PUNCT, SENT_START]).tolist()
         starts = [row[0] for row in rows[1:]] + [len(text)]
         view = [Tok(i, text[idx:idx + length], text[idx + length:nxt], idx, bool(punct), i == 0 or sent == 1)
