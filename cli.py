@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except (StoreError, SchemaError, CliError, FileNotFoundError, PermissionError, ValueError) as exc:
-        click.echo(f"transship: error: {exc}", err=True)
+        message = " ".join(str(exc).split())  # one line, whatever the library put in the message
+        click.echo(f"transship: error: {message}", err=True)
         return 1
     except BrokenPipeError:
         return 0

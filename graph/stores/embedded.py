@@ -235,7 +235,11 @@ class EmbeddedStore:
             if not file.exists():
                 raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
             try:
-                table = pq.read_table(file, schema=SCHEMAS[name])
+                table = pq.read_table(file)
+                if table.schema.names != SCHEMAS[name].names:
+                    raise StoreError(f"store file {file} is corrupt or unreadable: columns {table.schema.names}, "
+                                     f"expected {SCHEMAS[name].names}")
+                table = table.cast(SCHEMAS[name])
             except FileNotFoundError:
                 raise
             except (OSError, pa.ArrowException) as exc:

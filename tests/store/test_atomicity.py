@@ -15,8 +15,8 @@ from tests.store.store_worker import batch
 
 from tests.store.helpers import snapshot
 
-pytestmark = pytest.mark.timeout(300)
-BIG_NODES, BIG_EDGES = 1000, 25000
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
+BIG_NODES, BIG_EDGES = 1000, 15000
 BIG = ("--nodes", str(BIG_NODES), "--edges", str(BIG_EDGES))
 
 
