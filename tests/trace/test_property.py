@@ -13,7 +13,7 @@ from graph.trace import TraceQuery, trace
 from .reference import reference_trace
 from .worlds import queries, worlds
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
