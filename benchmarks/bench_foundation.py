@@ -36,7 +36,7 @@ def peak_mb() -> float:
 def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]:
     """Run one phase in this process; returns its figures."""
     from graph.stores.embedded import EmbeddedStore  # imports stay out of the timings
-    from ingest.customs import load_canonical
+    from ingest.customs import load_canonical, paused_gc
     from ingest.demo import generate_world
     from ingest.quarantine import Quarantine
     from ingest.tags import load_tags
@@ -53,7 +53,7 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
     elif phase == "ingest":
         shutil.rmtree(store_dir, ignore_errors=True)
         store = EmbeddedStore(store_dir)
-        with Quarantine() as quarantine:
+        with Quarantine() as quarantine, paused_gc():
             result = store.write(quarantine.filter(load_canonical(world / "customs.csv")))
         customs_seconds = time.perf_counter() - started
         store.write(quarantine.filter(load_tags(world / "tags.csv")))
@@ -72,8 +72,15 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
     out["seconds"] = round(time.perf_counter() - started, 2)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out["cpu_s"] = round(usage.ru_utime + usage.ru_stime - cpu_before, 2)  # honest on a busy machine
+    if phase == "ingest":
+        out["rows_per_cpu_s"] = round(rows / max(float(out["cpu_s"]), 1e-9))  # type: ignore[arg-type]
     out["peak_mb"] = round(peak_mb())
     return out
+
+
+def _has_world(work: Path, rows: int) -> bool:
+    truth = work / "world" / "truth.json"
+    return truth.exists() and json.loads(truth.read_text("utf-8")).get("rows") == rows
 
 
 def main() -> None:
@@ -82,6 +89,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="working directory [default: a temporary one]")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
+    parser.add_argument("--reuse-world", action="store_true",
+                        help="skip the generate phase when --work already holds a world of --rows rows")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)  # internal: run one phase
     args = parser.parse_args()
     if args.phase:
@@ -91,6 +100,8 @@ def main() -> None:
     results = []
     try:
         for phase in PHASES:
+            if phase == "generate" and args.reuse_world and _has_world(work, args.rows):
+                continue
             load_before = os.getloadavg()
             proc = subprocess.run(
                 [sys.executable, __file__, "--phase", phase, "--rows", str(args.rows), "--seed", str(args.seed),

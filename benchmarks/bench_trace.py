@@ -32,8 +32,9 @@ from graph.queries import chokepoints, hubs  # noqa: E402
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, node_id  # noqa: E402
 from graph.stores import graph_of, open_store  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
-from graph.trace import TraceQuery, trace  # noqa: E402
+from graph.trace import TraceQuery, run_walk, trace  # noqa: E402
 from graph.traceindex import date_interval, index_of  # noqa: E402
+from graph.tracewalk import TopPaths  # noqa: E402
 
 CHIP_HS = ("8542310000", "8542320000", "8542330000", "8542390000")
 OTHER_HS = ("8541290000", "8532240000", "8517620000", "8526910000", "8471500000", "8536690000", "8482100000")
@@ -43,8 +44,8 @@ GROUPS = (  # name, count, countries
     ("buyer", 100, ("RU",)), ("civilian", 198_000, ("US", "CN", "DE", "IN", "BR", "RU", "TR", "JP", "KR", "FR")),
 )
 # structured edges per layer (share of all edges) and how concentrated their endpoints are (Zipf exponent)
-LAYERS = (("maker", "distributor", 0.01), ("distributor", "hub", 0.02), ("hub", "importer", 0.02),
-          ("importer", "buyer", 0.01), ("maker", "hub", 0.005), ("hub", "buyer", 0.003))
+LAYERS = (("maker", "distributor", 0.0033), ("distributor", "hub", 0.0066), ("hub", "importer", 0.0066),
+          ("importer", "buyer", 0.0033), ("maker", "hub", 0.0017), ("hub", "buyer", 0.001))
 BASE_DAY = date_interval("2022-03-01")[0]  # type: ignore[index]
 SPAN_DAYS = 1000
 
@@ -178,6 +179,8 @@ def main() -> None:
     lean = TraceQuery(**{**query.__dict__, "with_evidence": False})
     median_lean, _ = timed(lambda: trace(store, lean))
     print(f"  same without fetching evidence: median {median_lean:.3f} s")
+    walk_time, _ = timed(lambda: run_walk(store, lean, lambda ix: TopPaths(ix, lean.limit, lean.max_hops)))
+    print(f"  engine alone (filter, prune, enumerate, rank; no Hop objects): median {walk_time:.3f} s")
     hub_time, hub_frame = timed(lambda: hubs(store, query), runs=3)
     print(f"hubs: median {hub_time:.2f} s over 3 runs ({len(hub_frame)} rows); load {os.getloadavg()}")
     choke_time, _ = timed(lambda: chokepoints(store, query), runs=3)
@@ -189,7 +192,8 @@ def main() -> None:
     found, seconds, timed_out = naive_dfs(store, query, args.naive_timeout)
     note = f"TIMED OUT at {args.naive_timeout:.0f} s after {found:,} paths (ratio is a lower bound)" if timed_out \
         else f"{found:,} paths"
-    print(f"naive networkx DFS: {seconds:.2f} s, {note}; ratio naive/fast {seconds / median:.0f}x; "
+    print(f"naive networkx DFS: {seconds:.2f} s, {note}; ratio naive/trace {seconds / median:.0f}x, "
+          f"naive/trace without evidence {seconds / median_lean:.0f}x, naive/engine {seconds / walk_time:.0f}x; "
           f"load {os.getloadavg()}; RSS {proc.memory_info().rss / 2**20:.0f} MB")
 
 

@@ -18,7 +18,7 @@ from commands.analysis import path_row
 from graph.schema import Record
 from graph.stores import GraphStore
 from graph.trace import TraceQuery, trace
-from ingest.customs import load_canonical
+from ingest.customs import load_canonical, paused_gc
 from ingest.demo import MAX_ROWS, MIN_ROWS, WorldFiles, generate_world
 from ingest.demo_score import load_truth, score_against_truth
 from ingest.quarantine import Quarantine, Rejected
@@ -44,7 +44,7 @@ def load_file(store: GraphStore, step: str, path: Path, loader: Callable[[Path],
               quarantine_path: Path) -> dict[str, Any]:
     """Write one file's records to the store through a quarantine; returns its summary row."""
     started = time.perf_counter()
-    with Quarantine(quarantine_path) as quarantine:
+    with Quarantine(quarantine_path) as quarantine, paused_gc():
         result = store.write(quarantine.filter(progress(loader(path), desc=path.name, unit="records")))
     return {"step": step, "file": str(path), "records": quarantine.records, "quarantined": quarantine.rejected,
             "nodes_added": result.nodes_added, "edges_added": result.edges_added,

@@ -12,6 +12,12 @@ MAX_ARTICLES = 6
 URL_BASE = "https://news.demo.invalid/transship"
 
 
+def _in(code: str) -> str:
+    """A country as prose: "the United States", "Hong Kong"."""
+    name = country_name(code)
+    return f"the {name}" if name.startswith(("United", "Netherlands")) else name
+
+
 def _month(day: str) -> str:
     return date.fromisoformat(day).strftime("%B %Y")
 
@@ -20,15 +26,15 @@ def _sentence_for(hop: Hop, index: int) -> str:
     s, c = hop.shipper, hop.consignee
     what = hop.good.description if hop.good.hs6 != "880699" else "drones"
     if index == 0:
-        return (f"Export records show that {s.name}, a chip maker in {country_name(s.country)}, sold "
-                f"{what}s to {c.name} in {country_name(c.country)} in {_month(hop.date)}.")
+        return (f"Export records show that {s.name}, a chip maker in {_in(s.country)}, sold "
+                f"{what}s to {c.name} in {_in(c.country)} in {_month(hop.date)}.")
     if c.kind == "defense":
         return (f"By {_month(hop.date)} the goods had reached {c.name}, a Russian defense producer, "
                 f"supplied by {s.name}.")
     if c.kind in ("trader", "iran", "drone"):
         return (f"In {_month(hop.date)}, {s.name} shipped the same {what}s on to {c.name}, "
-                f"registered in {country_name(c.country)}.")
-    return f"Customs declarations list {c.name} of {country_name(c.country)} as the buyer from {s.name} in {_month(hop.date)}."
+                f"registered in {_in(c.country)}.")
+    return f"Customs declarations list {c.name} of {_in(c.country)} as the buyer from {s.name} in {_month(hop.date)}."
 
 
 def write_article(route: Route, number: int) -> str:

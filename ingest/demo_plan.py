@@ -248,9 +248,8 @@ class Planner:
     def _decoy(self, roles: Sequence[str], gaps: list[int], goods: list[DemoGood] | None = None) -> Route:
         companies = self._fresh(roles)
         n = len(companies) - 1
-        good = self._good()
         days = self._days(gaps)
-        hops = self._hops(companies, goods or [good] * n, days, ["US"] + [""] * (n - 1))
+        hops = self._hops(companies, goods or [self._good()] * n, days, ["US"] + [""] * (n - 1))
         return Route("", ">".join(["maker", *roles]), hops=hops)
 
     def _decoy_time_order(self) -> Route:

@@ -31,7 +31,11 @@ def is_missing(value: object) -> bool:
         return True
     if isinstance(value, str):
         # This is called for every cell: long strings cannot be a marker, skip the lower-casing.
-        return len(value) <= _MISSING_MAX and value.strip().lower() in MISSING
+        if len(value) > _MISSING_MAX:
+            value = value.strip()  # padded markers ("NULL      ") from fixed-width exports
+            if len(value) > _MISSING_MAX:
+                return False
+        return value.strip().lower() in MISSING
     if isinstance(value, float):
         return value != value
     return str(value).strip().lower() in MISSING
@@ -291,11 +295,13 @@ def is_valid_inn(inn: str) -> bool:
     return False
 
 
-def normalize_inn(value: object) -> str | None:
-    """A Russian INN as 10 or 12 digits (check digits verified); None if missing.
+def normalize_inn(value: object, verify: bool = True) -> str | None:
+    """A Russian INN as 10 or 12 digits (check digits verified unless ``verify`` is off); None if missing.
 
     >>> normalize_inn(" 7722476458 "), normalize_inn(7722476458.0), normalize_inn("NULL")
     ('7722476458', '7722476458', None)
+    >>> normalize_inn("7722476459", verify=False)
+    '7722476459'
     """
     if is_missing(value):
         return None
@@ -304,8 +310,10 @@ def normalize_inn(value: object) -> str | None:
     text = str(value).strip().replace(" ", "")
     if len(text) in (9, 11) and text.isdigit():
         text = "0" + text  # a spreadsheet dropped the leading zero
-    if not is_valid_inn(text):
-        raise NormalizationError(f"invalid INN {value!r} (10 or 12 digits with matching check digits)")
+    if not (len(text) in (10, 12) and text.isdigit() and text.isascii()):
+        raise NormalizationError(f"invalid INN {value!r} (expected 10 or 12 digits)")
+    if verify and not is_valid_inn(text):
+        raise NormalizationError(f"invalid INN {value!r} (check digits do not match)")
     return text
 
 

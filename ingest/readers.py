@@ -12,6 +12,7 @@ import codecs
 import csv
 import gzip
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -123,11 +124,12 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = ",", (-1.0, 0)
     for delim in DELIMITERS:
         counts = [len(r) for r in _sample_rows(text, delim, 200) if r]
-        if not counts or max(counts) < 2:
+        if not counts:
             continue
-        widest = max(counts)
-        share = sum(c == widest for c in counts) / len(counts)
-        score = (share, widest)
+        modal, hits = Counter(counts).most_common(1)[0]  # the usual width; ragged rows do not sway it
+        if modal < 2:
+            continue
+        score = (hits / len(counts), modal)
         if score > best_score:
             best, best_score = delim, score
     return best

@@ -37,6 +37,7 @@ DEFAULT_REVIEW_BAND = 0.82
 STRONG_SCHEMES = frozenset({"inn", "ogrn", "uscc", "lei", "imo", "vkn"})
 COUNTRY_PENALTY = 0.75   # same name, different registered countries: different companies by default
 MAX_POSTINGS = 400       # blocking keys shared by more entries than this are too common to block on
+ONE_WORD_THRESHOLD = 0.945  # fuzzy matches of one-word names need this much (Kronshtadt/Kronstadt 0.947)
 MAX_IDENTIFIER_HOLDERS = 20  # an "identifier" shared by more entities than this identifies nothing
 MAX_CANDIDATES = 30      # candidates scored per query name, best blocking overlap first
 
@@ -386,6 +387,14 @@ def contained_score(query_key: str, entry_key: str) -> float:
     return round(0.8 + 0.2 * len(query) / len(entry), 4)
 
 
+def _one_word(evidence: str) -> bool:
+    """True when either matched name (quoted in the evidence) has a one-word match key."""
+    import re
+
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", evidence)[:2]
+    return any(len(match_key(a or b).split()) == 1 for a, b in names)
+
+
 def decide(score: float, method: str, threshold: float, review_band: float) -> str | None:
     """``match`` at or above the threshold, ``review`` in the band below it, else None."""
     if method == "identifier-conflict":
@@ -416,6 +425,9 @@ def find_decisions(profiles: Sequence[Profile], threshold: float = DEFAULT_THRES
             if verdict == "match" and profile.type == NodeType.PERSON.value and not method.startswith("identifier"):
                 verdict = "review"  # people with the same or similar names are merged on identifiers only
                 evidence += "; person without shared identifier: review"
+            elif verdict == "match" and method == "fuzzy" and score < ONE_WORD_THRESHOLD and _one_word(evidence):
+                verdict = "review"  # "Souriau" ~ "Souria": one-word names need a closer score
+                evidence += f"; one-word name below {ONE_WORD_THRESHOLD}: review"
             if verdict:
                 out.append(Decision(profile.id, other_id, score, method, verdict, evidence))
     return out

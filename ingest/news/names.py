@@ -67,6 +67,23 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _plausible_short_form(name: list[str], short: tuple[str, ...], bold: bool) -> bool:
+    """A "(Short)" after a name names it when it shares a word with it, is its initials, or follows a bold name."""
+    if bold:
+        return True
+    folded = {w.lower()[:4] for w in name if len(w) >= 3}
+    if any(w.lower()[:4] in folded for w in short if len(w) >= 3):
+        return True
+    initials = "".join(w[0] for w in name if w[:1].isupper())
+    letters = "".join(short).replace(".", "")
+    return letters.isupper() and _subsequence(letters, initials)
+
+
+def _subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
 def clean_name(text: str) -> str:
     """A name without bold markers and quotes, spaces collapsed ("ООО «Ромашка»" -> "ООО Ромашка")."""
     return " ".join(text.replace("*", " ").translate(_NO_QUOTES).split())
@@ -204,6 +221,9 @@ class NameFinder:
     def _classify(self, doc: Doc, start: int, end: int, bold: bool) -> str | None:
         tv = token_view(doc)
         words = [t.text for t in tv[start:end]]
+        core = [w for w in words if w not in lx.SUFFIX_FORMS and w not in lx.PREFIX_FORMS and w.isalnum()]
+        if len(core) <= 1 and all(w in lx.ORG_WORDS for w in core):
+            return None  # "Export", "Trading Co.": no distinctive word, not a name
         if any(w in lx.SUFFIX_FORMS or w in lx.PREFIX_FORMS or w in lx.ORG_WORDS for w in words):
             return "ORG"
         if any(_CJK_COMPANY.search(w) for w in words):
@@ -276,9 +296,12 @@ class NameFinder:
     def _country_right(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         tv = token_view(doc)
         i, n = ent.end, len(doc)
-        short = self._short_form(doc, ent.end)
-        if short is not None:
-            i = short[1] + 1
+        while i < n and tv[i].text in _SKIPPABLE:
+            i += 1
+        if i < n and tv[i].text == "(":  # skip "(Short)" or "(FICTIONAL)"
+            close = next((k for k in range(i + 1, min(n, i + 10)) if tv[k].text == ")"), None)
+            if close is not None:
+                i = close + 1
         while i < n and tv[i].text in _SKIPPABLE | {")"}:
             i += 1
         if i + 1 < n and tv[i].lower_ in ("of", "in") and i + 1 in gpe and gpe[i + 1].text not in lx.DEMONYMS:
@@ -295,7 +318,7 @@ class NameFinder:
         for k in range(i, min(n, i + 7)):
             tok = tv[k]
             if k in gpe:
-                if words and words[-1] == "in" and set(words) & _LOCATION_WORDS:
+                if words and words[-1] == "in" and set(words) & (_LOCATION_WORDS | lx.ORG_CUES):
                     return gpe[k].kb_id_
                 if not words and seen[-1] in ("a", "an", "is", "are", "was", "were"):
                     after = [t.lower_ for t in tv[gpe[k].end:gpe[k].end + 5]]
@@ -362,6 +385,7 @@ class NameFinder:
         tv = token_view(doc)
         aliases: dict[tuple[str, ...], Span] = {}
         first_words: dict[str, Span] = {}
+        short_forms: dict[tuple[str, ...], list[Span]] = {}
         # A first word also used in lower case ("Foreign", "Supply") is a common word, not a short name.
         lowercase_words = {t.text for t in tv if t.text.islower()}
         for ent in ents:
@@ -370,7 +394,9 @@ class NameFinder:
             ent._.canonical = clean_name(ent.text)
             short = self._short_form(doc, ent.end)
             if short is not None:
-                aliases.setdefault(tuple(t.text for t in tv[short[0]:short[1]]), ent)
+                words_short = tuple(t.text for t in tv[short[0]:short[1]])
+                if _plausible_short_form([t.text for t in tv[ent.start:ent.end]], words_short, ent.kb_id_ == "bold"):
+                    short_forms.setdefault(words_short, []).append(ent)
             words = [t.text for t in tv[ent.start:ent.end]]
             if ent.label_ == "PERSON" and len(words) >= 2 and len(words[-1]) >= 4:
                 aliases.setdefault((words[-1],), ent)
@@ -385,6 +411,9 @@ class NameFinder:
                     and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS \
                     and not any(g.start == ent.start for g in gpe_spans):
                 first_words.setdefault(first, ent)
+        for words_short, owners in short_forms.items():
+            if len({o._.canonical for o in owners}) == 1:  # "(FICTIONAL)" after every name is no short form
+                aliases.setdefault(words_short, owners[0])
         for word, ent in first_words.items():
             aliases.setdefault((word,), ent)
         for ent in ents:

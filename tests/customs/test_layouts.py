@@ -112,8 +112,10 @@ CANONICAL_QUARANTINE = [('line 4', 'missing required field(s): consignee_name'),
  ('line 7', 'ragged row: 7 cells, header has 16'),
  ('line 8', 'ragged row: 17 cells, header has 16')]
 
-RU_CP1251_COUNTS = (4, 2, 2)
+RU_CP1251_COUNTS = (4, 3, 1)
 RU_CP1251_GRAPH = {'edges': [('LOCATED_IN', 'Company:inn:7722476458', 'Country:RU', '', None, None, None, None,
+            None, {}),
+           ('LOCATED_IN', 'Company:inn:7722476459', 'Country:RU', '', None, None, None, None,
             None, {}),
            ('MANUFACTURES', 'Company:name:analog devices|??', 'Good:hs6:854233', '', None, None,
             None, None, None, {}),
@@ -145,10 +147,21 @@ RU_CP1251_GRAPH = {'edges': [('LOCATED_IN', 'Company:inn:7722476458', 'Country:R
              'net_weight_kg': 0.5,
              'record_id': '10012020/310325/5016594',
              'unit': 'ШТ',
-             'value_rub': 250000.5})],
+             'value_rub': 250000.5}),
+           ('SHIPPED', 'Company:name:sino bright trading limited|??', 'Company:inn:7722476459',
+            '10012020/010425/5016600||8542339000|10.0|1.0|', '2025-04-01', '8542339000', 10.0,
+            1.0, 'US',
+            {'category': 'integrated_circuits',
+             'chpl_tier': '1',
+             'record_id': '10012020/010425/5016600',
+             'unit': 'ШТ'})],
  'nodes': [('Company', 'inn:7722476458', 'ООО «ЯТАШ РУС»', 'RU',
             {'aliases': ['ООО «ЯТАШ РУС»', 'OOO YATASH RUS'],
              'identifiers': ['inn:7722476458', 'kpp:772201001']}),
+           ('Company', 'inn:7722476459', 'ООО «ТЕСТ»', 'RU',
+            {'aliases': ['ООО «ТЕСТ»', 'OOO TEST'],
+             'identifiers': ['inn:7722476459'],
+             'unverified_identifiers': ['inn:7722476459']}),
            ('Company', 'name:analog devices|??', 'ANALOG DEVICES', None,
             {'roles': ['manufacturer']}),
            ('Company', 'name:sino bright trading limited|??', 'SINO BRIGHT TRADING LIMITED',
@@ -161,9 +174,7 @@ RU_CP1251_GRAPH = {'edges': [('LOCATED_IN', 'Company:inn:7722476458', 'Country:R
              'chpl_tier': '1',
              'hs4': '8542',
              'hs6': '854233'})]}
-RU_CP1251_QUARANTINE = [('line 4',
-  "consignee_id: invalid INN '7722476459' (10 or 12 digits with matching check digits)"),
- ('line 5', 'missing required field(s): shipper_name')]
+RU_CP1251_QUARANTINE = [('line 5', 'missing required field(s): shipper_name')]
 
 EXPORTS_BOM_COUNTS = (2, 2, 0)
 EXPORTS_BOM_GRAPH = {'edges': [('LOCATED_IN', 'Company:name:bogazici elektronik dis tic ltd sti|TR', 'Country:TR',
@@ -393,3 +404,14 @@ def test_quarantine_lines_hold_original_row_file_locator_and_reason(ingest: Inge
     assert extra["source"] == "customs:canonical.csv"
     assert extra["row"]["record_id"] == "BL-7" and extra["row"]["_extra"] == ["EXTRA"]
     assert extra["reason"] == "ragged row: 17 cells, header has 16"
+
+
+def test_same_inn_across_files_is_one_company_with_both_names(ingest: Ingest) -> None:
+    ingest(FIXTURES / "canonical.csv")
+    ingest(FIXTURES / "ru_import_lines_cp1251.csv")
+    companies = [n for n in ingest.graph()["nodes"] if n[1] == "inn:7722476458"]
+    assert len(companies) == 1
+    _, _, name, country, props = companies[0]
+    assert (name, country) == ("OOO Vektor", "RU")  # the first source's name stays the node's name
+    assert props["aliases"] == ["ООО «ЯТАШ РУС»", "OOO YATASH RUS"]
+    assert props["identifiers"] == ["inn:7722476458", "kpp:772201001"]

@@ -113,8 +113,8 @@ def test_cli_prints_counts_per_file_and_fails_only_on_unreadable_input(tmp_path:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [(r["layout"], r["read"], r["ingested"], r["quarantined"]) for r in rows] == [
-        ("canonical", 7, 2, 5), ("ru-import-lines", 4, 2, 2)]
-    assert len(quarantine.read_text("utf-8").splitlines()) == 7
+        ("canonical", 7, 2, 5), ("ru-import-lines", 4, 3, 1)]
+    assert len(quarantine.read_text("utf-8").splitlines()) == 6
     again = json.loads(runner.invoke(cli, args).stdout)
     assert [(r["nodes_added"], r["edges_added"], r["evidence_added"]) for r in again] == [(0, 0, 0), (0, 0, 0)]
 
@@ -123,3 +123,15 @@ def test_cli_prints_counts_per_file_and_fails_only_on_unreadable_input(tmp_path:
                                  "--store", str(store)])
     assert failed.exit_code == 1
     assert "no built-in layout fits" in failed.stderr and "missing.csv: cannot open" in failed.stderr
+
+
+def test_a_value_that_failed_in_an_earlier_chunk_fails_again() -> None:
+    from ingest.layouts import builtin_layouts
+
+    mapper = builtin_layouts()["canonical"].bind(["date", "shipper_name", "consignee_name", "hs_code", "shipper_country"])
+    first = mapper.map_chunk([["2024-01-01", "A", "B", "854231", "Atlantis"]])
+    second = mapper.map_chunk([["2024-01-01", "A", "B", "854231", "Atlantis"], ["2024-01-01", "A", "B", "854231", "HK"]])
+    assert [str(r) for r in first] == ["shipper_country: unknown country 'Atlantis'"]
+    assert str(second[0]) == "shipper_country: unknown country 'Atlantis'"
+    assert second[1] == {"date": "2024-01-01", "shipper_name": "A", "shipper_country": "HK", "consignee_name": "B",
+                         "hs_code": "854231"}

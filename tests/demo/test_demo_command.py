@@ -52,3 +52,21 @@ def test_demo_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 1 and err.count("\n") == 1 and "not a directory" in err
     code, _, err = run(capsys, "demo", "--rows", "5")
     assert code == 2 and "--rows" in err
+
+
+def test_demo_world_loads_completely_when_value_caches_overflow(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million rows the per-column value caches of the customs mapper overflow; nothing may break."""
+    import ingest.layouts
+    import ingest.readers
+    from ingest.customs import load_canonical
+    from ingest.demo import generate_world
+    from ingest.quarantine import Quarantine
+
+    monkeypatch.setattr(ingest.layouts, "CACHE_CAP", 50)
+    monkeypatch.setattr(ingest.readers, "CHUNK_ROWS", 200)
+    world = generate_world(tmp_path, rows=1500, seed=5)
+    with Quarantine() as quarantine:
+        shipped = [r for r in quarantine.filter(load_canonical(world.customs)) if getattr(r, "type", None)
+                   == EdgeType.SHIPPED]
+    assert quarantine.rejected == 0 and len(shipped) == 1500

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 import cli
-from commands.export import TRACE_OPTIONS, trace_query_fields
 from graph.exports import EXPORT_FORMATS
 
 
@@ -50,6 +49,7 @@ def test_neo4j_import_directory(world: Any, tmp_path: Path, capsys: Any) -> None
     (["--format", "json", "--entity", "No Such Company Anywhere"], "no entity named"),
     (["--format", "json", "--entity", "x", "--all"], "not both"),
     (["--format", "json", "--all", "--via", "TR"], "do not apply"),
+    (["--format", "json", "--entity", "x", "--max-hops", "3"], "do not apply"),
 ])
 def test_usage_errors(world: Any, tmp_path: Path, capsys: Any, argv: list[str], message: str) -> None:
     code, err = run(capsys, "export", "--store", world.store.location, "-o", str(tmp_path / "x.json"), *argv)
@@ -78,16 +78,6 @@ def test_missing_store(tmp_path: Path, capsys: Any) -> None:
     assert code == 1 and "no store" in err
 
 
-def test_trace_options_map_to_query_fields() -> None:
-    values = {"origin": ("US",), "via": ("TR", "HK"), "max_hops": 4, "since": "2023-01-01", "include_text": False,
-              "goods": (), "limit": None, "dwell_days": 0}
-    assert trace_query_fields(values) == {"origins": ("US",), "via_countries": ("TR", "HK"), "max_hops": 4,
-                                          "since": "2023-01-01", "include_text": False, "dwell_days": None}
-    fields = [f for _d, f, _k in TRACE_OPTIONS]
-    assert fields == ["origins", "destinations", "via_countries", "goods", "max_hops", "since", "until",
-                      "min_value", "dwell_days", "continuity", "include_text", "min_confidence", "limit"]
-
-
 def test_trace_selection_end_to_end(world: Any, tmp_path: Path, capsys: Any) -> None:
     target = tmp_path / "trace.json"
     code, err = run(capsys, "export", "--store", world.store.location, "--format", "json", "-o", str(target),
@@ -99,13 +89,13 @@ def test_trace_selection_end_to_end(world: Any, tmp_path: Path, capsys: Any) -> 
     assert set(world.chain[1:]) <= {e["id"] for e in data["edges"]}
     assert all(e["evidence"] for e in data["edges"])
     code, err = run(capsys, "export", "--store", world.store.location, "--format", "html",
-                    "-o", str(tmp_path / "trace.html"), "--origin", "US", "--continuity", "off", "--dwell-days", "0")
+                    "-o", str(tmp_path / "trace.html"), "--continuity", "off", "--no-time-order")
     assert code == 0, err
     assert "Path 2" in (tmp_path / "trace.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--origin", "Nobody Anywhere Ltd"], "no origin matches"),
+    (["--origin", "Nobody Anywhere Ltd"], "no entity matches"),
     (["--via", "AE", "--continuity", "category"], "found no path"),
     (["--continuity", "sideways"], "Invalid value for '--continuity'"),
 ])

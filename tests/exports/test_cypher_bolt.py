@@ -10,7 +10,7 @@ import pytest
 
 from graph.exports.cypher import split_statements, write_cypher
 from graph.exports.records import edge_record, node_record, property_map
-from graph.subgraph import Materialized, everything, materialize
+from graph.subgraph import Materialized, around, everything, materialize
 
 pytestmark = pytest.mark.bolt
 
@@ -71,3 +71,20 @@ def test_script_is_idempotent(session: Any, world: Any) -> None:
     assert _graph_on_server(session, mat) == first
     count = session.run("MATCH (n) WHERE n.id IN $ids RETURN count(n) AS c", ids=list(mat.nodes)).single()["c"]
     assert count == len(mat.nodes)
+
+
+def test_exports_from_a_neo4j_store_match_the_embedded_store(bolt_target: Any, world: Any) -> None:
+    """Selection and materialize work on the Neo4j backend too: the node-link export is the same."""
+    from graph.exports import export_bytes
+    from tests.exports.conftest import build_records
+    from tests.neo4j.conftest import connect_bolt
+
+    store = connect_bolt(bolt_target)
+    try:
+        nodes, edges, _ids, _chain = build_records()
+        store.write([*nodes, *edges])
+        for select in (everything, lambda s: around(s, world.ids["hk"], 2)):
+            assert export_bytes(store, select(store), "json") == export_bytes(world.store, select(world.store), "json")
+    finally:
+        store.clear()
+        store.close()

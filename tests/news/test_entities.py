@@ -120,3 +120,11 @@ def test_pipeline_says_what_it_lacks_without_a_model() -> None:
         assert "statistical model" in notes
     else:
         assert "no statistical model installed" in notes and "ner" not in nlp.pipe_names
+
+
+def test_marker_in_parentheses_after_every_name_is_not_a_short_form(nlp: Language) -> None:
+    doc = nlp("Export records show that Amber Microsystems Inc. (FICTIONAL), a chip maker in United States, sold "
+              "chips to Kestrel Components Ltd (FICTIONAL) in United Kingdom.")
+    found = {(e.text, e._.canonical, e._.country) for e in doc.ents if e.label_ == "ORG"}
+    assert found == {("Amber Microsystems Inc.", "Amber Microsystems Inc.", "US"),
+                     ("Kestrel Components Ltd", "Kestrel Components Ltd", "GB")}

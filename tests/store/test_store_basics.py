@@ -32,8 +32,9 @@ def test_ids_are_stable_across_processes_and_independent_of_source() -> None:
     }
     assert outputs == {make_id("company", "inn:0000000042") + "\n"}
     assert make_id("company", "inn:0000000042") == "company:" + make_id("x", "inn:0000000042").split(":")[1]
-    a = Edge(EdgeType.SHIPPED, "company:a", "company:b", key="T-1", evidence=(Evidence("customs:a.csv", "row 2", "x/1"),))
-    b = Edge(EdgeType.SHIPPED, "company:a", "company:b", key="T-1", evidence=(Evidence("news:b", "chars 1-9", "y/1"),))
+    from_customs, from_news = Evidence("customs:a.csv", "row 2", "x/1"), Evidence("news:b", "chars 1-9", "y/1")
+    a = Edge(EdgeType.SHIPPED, "company:a", "company:b", key="T-1", evidence=(from_customs,))
+    b = Edge(EdgeType.SHIPPED, "company:a", "company:b", key="T-1", evidence=(from_news,))
     assert a.id == b.id == edge_id(EdgeType.SHIPPED, "company:a", "company:b", "T-1")
     assert edge_id(EdgeType.SHIPPED, "company:a", "company:b", "T-2") != a.id
     assert node_id(NodeType.COMPANY, "inn:1") != node_id(NodeType.PERSON, "inn:1")
