@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_support import entities, evidence, exporting, network, store_info, tracing, uploads
+from app_support import entities, evidence, exporting, flows, hubs, network, store_info, tracing, uploads
 from app_support.frames import edges_for, nodes_for
+from graph import queries
 from graph.exports import EXPORT_FORMATS
 from graph.stores import GraphStore, StoreError, open_store, resolve_location
 
@@ -40,13 +41,27 @@ def cached_search(location: str, generation: int, text: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Tracing…", max_entries=32)
 def cached_trace(location: str, generation: int, form: tracing.TraceForm) -> Any:
-    return tracing.run_trace(get_store(location), form)
+    return tracing.run_trace(get_store(location), form, get_search_index(location, generation))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_paths_table(location: str, generation: int, form: tracing.TraceForm) -> pd.DataFrame:
     result = cached_trace(location, generation, form)
     return tracing.paths_table(get_store(location), result.paths)
+
+
+@st.cache_data(show_spinner="Ranking intermediaries…", max_entries=16)
+def cached_hubs(location: str, generation: int, form: tracing.TraceForm) -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = get_store(location)
+    query = tracing.build_query(store, form, get_search_index(location, generation))
+    return queries.hubs(store, query, top=25), queries.chokepoints(store, query, top=10)
+
+
+@st.cache_data(show_spinner="Summing flows…", max_entries=32)
+def cached_flows(location: str, generation: int, goods: tuple[str, ...], since: str | None, until: str | None,
+                 period: str, include_text: bool) -> pd.DataFrame:
+    return queries.flows(get_store(location), goods=goods, since=since, until=until, period=period,
+                         include_text=include_text)
 
 
 def current_store() -> tuple[GraphStore, str, int]:
@@ -92,13 +107,14 @@ def trace_form(key: str) -> tracing.TraceForm | None:
     """The trace form; returns the submitted values (or the last submitted ones)."""
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        origins = c1.text_input("Origin (entity, id or country)", "", key=f"{key}-origins",
+        origins = c1.text_input("Origin (names or ids)", "", key=f"{key}-origins",
                                 help="Comma-separated; empty for every US maker.")
-        destinations = c2.text_input("Destination (entity, id or country)", "", key=f"{key}-destinations",
+        destinations = c2.text_input("Destination (names or ids)", "", key=f"{key}-destinations",
                                      help="Comma-separated; empty for every Russian defense buyer.")
         via = c3.text_input("Via countries", "", key=f"{key}-via", help="e.g. HK, TR, AE, KZ")
         c4, c5, c6 = st.columns(3)
-        goods = c4.text_input("Goods (HS prefixes, CHPL tiers, categories)", "", key=f"{key}-goods")
+        goods = c4.text_input("Goods", "", key=f"{key}-goods",
+                              help="HS prefixes (8542), CHPL tiers (tier:1), categories (cat:…), part numbers (pn:…)")
         max_hops = c5.slider("Max hops", 1, 8, 4, key=f"{key}-hops")
         dwell = c6.number_input("Dwell limit (days, 0 = none)", 0, 3650, 180, step=30, key=f"{key}-dwell")
         c7, c8, c9 = st.columns(3)
@@ -131,6 +147,9 @@ def page_trace(store: GraphStore, location: str, generation: int) -> None:
         return
     try:
         result = cached_trace(location, generation, form)
+    except tracing.UnknownEntity as exc:
+        st.error(str(exc))
+        return
     except (ValueError, StoreError) as exc:
         st.error(f"Trace failed: {exc}")
         return
@@ -204,12 +223,55 @@ def page_entity(store: GraphStore, location: str, generation: int) -> None:
 
 def page_hubs(store: GraphStore, location: str, generation: int) -> None:
     st.header("Hubs & choke points")
-    st.info("Hub ranking needs graph.queries.hubs, which is not in this build yet.")
+    st.caption("Intermediaries of the traced chains, ranked by the value they pass through, with the reasons; "
+               "and what listing them would cut.")
+    form = trace_form("hubs")
+    if form is None:
+        return
+    try:
+        ranking, cuts = cached_hubs(location, generation, form)
+    except tracing.UnknownEntity as exc:
+        st.error(str(exc))
+        return
+    except (ValueError, StoreError) as exc:
+        st.error(f"Hub ranking failed: {exc}")
+        return
+    if ranking.empty:
+        st.warning("No traced path passes through an intermediary; loosen the filters.")
+        return
+    st.subheader(f"Top {len(ranking)} intermediaries")
+    st.dataframe(hubs.hub_table(ranking).drop(columns=["node_id"]), hide_index=True)
+    st.subheader("What if they were listed?")
+    st.caption("Greedy: each row is the company whose listing cuts the most remaining traced paths.")
+    st.dataframe(hubs.choke_table(cuts).drop(columns=["node_id"]), hide_index=True)
 
 
 def page_flows(store: GraphStore, location: str, generation: int) -> None:
     st.header("Flows")
-    st.info("Country flows need graph.queries.flows, which is not in this build yet.")
+    with st.form("flows-form"):
+        c1, c2, c3, c4 = st.columns(4)
+        goods = c1.text_input("Goods", "", key="flows-goods", help="HS prefixes (8542), tier:1, cat:…, pn:…")
+        since = c2.date_input("Since", None, key="flows-since")
+        until = c3.date_input("Until", None, key="flows-until")
+        period = c4.selectbox("Period", ("month", "quarter", "year"), index=1, key="flows-period")
+        include_text = st.checkbox("Include claims from news", False, key="flows-text")
+        st.form_submit_button("Show flows", type="primary")
+    try:
+        frame = cached_flows(location, generation, tracing.split_terms(goods), date_text(since), date_text(until),
+                             str(period), bool(include_text))
+    except ValueError as exc:
+        st.error(f"Flows failed: {exc}")
+        return
+    if frame.empty:
+        st.warning("No dated shipments between known countries match.")
+        return
+    periods = sorted(frame["period"].unique())
+    chosen = st.select_slider("Periods", periods, value=(periods[0], periods[-1]), key="flows-range") \
+        if len(periods) > 1 else (periods[0], periods[0])
+    part = frame[(frame["period"] >= chosen[0]) & (frame["period"] <= chosen[1])]
+    st.plotly_chart(flows.sankey_figure(part, title=f"Country to country, {chosen[0]} – {chosen[1]} (USD)"),
+                    key="flows-sankey")
+    st.dataframe(part, hide_index=True)
 
 
 def page_ingest(store: GraphStore, location: str, generation: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -95,21 +96,29 @@ def entity_profile(store: GraphStore, node_id: str) -> EntityProfile | None:
     node = store.get_node(node_id)
     if node is None:
         return None
-    edges = list(store.edges_of(node_id))
-    names = names_of(store, [x for e in edges for x in (e.source, e.target)])
-    listings = pd.DataFrame(
-        [{"list": names[e.target], "since": e.props.get("start_date") or e.date, "until": e.props.get("end_date"),
-          "program": e.props.get("program"), "citation": e.props.get("citation"), "confidence": round(e.confidence, 3)}
-         for e in edges if e.type is EdgeType.LISTED_ON and e.source == node_id],
-        columns=["list", "since", "until", "program", "citation", "confidence"])
-    shipments = pd.DataFrame(
-        [{"date": e.date, "direction": "out" if e.source == node_id else "in",
-          "counterpart": names[e.target if e.source == node_id else e.source], "type": e.type.value,
-          "hs_code": e.hs_code, "value_usd": e.value_usd, "origin": e.origin_country,
-          "description": e.props.get("description"), "confidence": round(e.confidence, 3), "id": e.id}
-         for e in edges if e.type.value in FLOW_TYPES],
-        columns=["date", "direction", "counterpart", "type", "hs_code", "value_usd", "origin", "description",
-                 "confidence", "id"])
+    edges = incident_edges(store, node_id)
+    names = names_of(store, [*edges["source"], *edges["target"]])
+    out = (edges["source"] == node_id).to_numpy()
+    listed = edges[(edges["type"] == EdgeType.LISTED_ON.value) & out]
+    listing_props = [load_props(p) for p in listed["props"]]
+    listings = pd.DataFrame({
+        "list": [names[t] for t in listed["target"]],
+        "since": [p.get("start_date") or d for p, d in zip(listing_props, listed["date"], strict=True)],
+        "until": [p.get("end_date") for p in listing_props], "program": [p.get("program") for p in listing_props],
+        "citation": [p.get("citation") for p in listing_props], "confidence": listed["confidence"].round(3).to_numpy(),
+    }, columns=["list", "since", "until", "program", "citation", "confidence"])
+    moving = edges["type"].isin(FLOW_TYPES).to_numpy()
+    flow, flow_out = edges[moving], out[moving]
+    counterpart = np.where(flow_out, flow["target"].to_numpy(), flow["source"].to_numpy())
+    shipments = pd.DataFrame({
+        "date": flow["date"].to_numpy(), "direction": np.where(flow_out, "out", "in"),
+        "counterpart": [names[c] for c in counterpart], "type": flow["type"].to_numpy(),
+        "hs_code": flow["hs_code"].to_numpy(), "value_usd": flow["value_usd"].to_numpy(),
+        "origin": flow["origin_country"].to_numpy(),
+        "description": [load_props(p).get("description") for p in flow["props"]],
+        "confidence": flow["confidence"].round(3).to_numpy(), "id": flow["id"].to_numpy(),
+    }, columns=["date", "direction", "counterpart", "type", "hs_code", "value_usd", "origin", "description",
+                "confidence", "id"])
     shipments = shipments.sort_values("date", kind="stable", ignore_index=True)
     props = dict(node.props)
     facts = {k: v for k, v in props.items() if k not in ("identifiers", "aliases", "roles", "role_reasons")
@@ -119,6 +128,12 @@ def entity_profile(store: GraphStore, node_id: str) -> EntityProfile | None:
         identifiers.insert(0, node.key)
     return EntityProfile(node, identifiers, _as_list(props.get("aliases")), _as_list(props.get("roles")),
                          _as_list(props.get("role_reasons")), listings, shipments, facts)
+
+
+def incident_edges(store: GraphStore, node_id: str) -> pd.DataFrame:
+    """Edge rows (EDGE_COLUMNS, with confidence) touching a node, read from the edge frame (no evidence)."""
+    frame = store.edge_frame()
+    return frame[(frame["source"] == node_id) | (frame["target"] == node_id)]
 
 
 def shipment_timeline(shipments: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -141,30 +156,25 @@ HUB_TYPES = frozenset({NodeType.COUNTRY.value, NodeType.GOOD.value, NodeType.LIS
 
 
 def neighbour_ids(store: GraphStore, node_id: str, depth: int = 1, cap: int = 150,
-                  edge_types: Iterable[EdgeType] | None = None) -> tuple[list[str], list[str]]:
-    """Node and edge ids within ``depth`` hops of a node (breadth first, at most ``cap`` nodes).
+                  edge_types: Iterable[EdgeType] | None = None, max_edges: int = 1500) -> tuple[list[str], list[str]]:
+    """Node and edge ids within ``depth`` hops of a node (breadth first, at most ``cap`` nodes and
+    ``max_edges`` edges among them; on a hub, the first neighbours in edge-id order).
 
     Countries, goods, listings and documents are reached but not walked through (unless they are the start).
     """
-    wanted = {EdgeType(t) for t in edge_types} if edge_types else None
+    frame = store.edge_frame(edge_types)
     seen = [node_id]
     known = {node_id}
-    edge_ids: dict[str, None] = {}
     frontier = [node_id]
     for _ in range(depth):
+        touching = frame[frame["source"].isin(frontier) | frame["target"].isin(frontier)]
         following: list[str] = []
-        for current in frontier:
-            for edge in store.edges_of(current):
-                if wanted is not None and edge.type not in wanted:
-                    continue
-                other = edge.target if edge.source == current else edge.source
-                if other not in known:
-                    if len(seen) >= cap:
-                        continue
-                    known.add(other)
-                    seen.append(other)
-                    following.append(other)
-                edge_ids[edge.id] = None
+        for other in (*touching["source"], *touching["target"]):
+            if other not in known and len(seen) < cap:
+                known.add(other)
+                seen.append(other)
+                following.append(other)
         found = nodes_for(store, following)
         frontier = list(found.loc[~found["type"].isin(HUB_TYPES), "id"])
-    return seen, list(edge_ids)
+    inside = frame[frame["source"].isin(known) & frame["target"].isin(known)]
+    return seen, list(inside["id"][:max_edges])

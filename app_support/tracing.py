@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from app_support.frames import names_of, nodes_for
+from app_support.entities import SearchIndex, search_entities
 from app_support.network import layered_positions
 from graph.stores import GraphStore
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from graph.trace import TracePath, TraceQuery, TraceResult
 
 CONTINUITY = ("hs6", "category", "off")
+MIN_MATCH = 85.0  # fuzzy score a name must reach to stand for an origin or destination
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,34 @@ class TraceForm:
     min_confidence: float = 0.0
     limit: int = 50
 
-    def to_query(self) -> TraceQuery:
-        """The trace engine's query for these values."""
+    def to_query(self, origin_ids: tuple[str, ...] = (), destination_ids: tuple[str, ...] = ()) -> TraceQuery:
+        """The trace engine's query for these values, with origins and destinations resolved to node ids."""
         from graph.trace import TraceQuery
 
-        return TraceQuery(**{k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()})
+        values = asdict(self) | {"origins": origin_ids, "destinations": destination_ids}
+        return TraceQuery(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()})
+
+
+class UnknownEntity(ValueError):
+    """A term of the trace form matches no entity in the store."""
+
+
+def resolve_entities(store: GraphStore, index: SearchIndex, terms: Iterable[str]) -> tuple[str, ...]:
+    """Node ids for the form's origin/destination terms: a node id, an identifier or a (fuzzy) name.
+
+    Raises:
+        UnknownEntity: a term matches nothing well enough (score below MIN_MATCH).
+    """
+    ids: list[str] = []
+    for term in terms:
+        if not nodes_for(store, [term]).empty:
+            ids.append(term)
+            continue
+        hits = search_entities(store, index, term, limit=1)
+        if hits.empty or float(hits.iloc[0]["score"]) < MIN_MATCH:
+            raise UnknownEntity(f"no entity in the store matches {term!r}; try the Entity page to find it")
+        ids.append(str(hits.iloc[0]["id"]))
+    return tuple(dict.fromkeys(ids))
 
 
 def split_terms(text: str) -> tuple[str, ...]:
@@ -52,11 +77,21 @@ def split_terms(text: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in text.replace("\n", ",").split(",") if t.strip())
 
 
-def run_trace(store: GraphStore, form: TraceForm) -> TraceResult:
-    """Run the trace engine for the form."""
+def run_trace(store: GraphStore, form: TraceForm, index: SearchIndex) -> TraceResult:
+    """Run the trace engine for the form (origin and destination names resolved with ``index``).
+
+    Raises:
+        UnknownEntity: an origin or destination term matches nothing.
+        ValueError: the trace engine rejects the query (unreadable date or goods filter).
+    """
     from graph.trace import trace
 
-    return trace(store, form.to_query())
+    return trace(store, build_query(store, form, index))
+
+
+def build_query(store: GraphStore, form: TraceForm, index: SearchIndex) -> TraceQuery:
+    """The TraceQuery of a form, origin and destination names resolved to node ids (UnknownEntity if not)."""
+    return form.to_query(resolve_entities(store, index, form.origins), resolve_entities(store, index, form.destinations))
 
 
 def _hop_value(value: Any) -> float | None:
@@ -92,7 +127,7 @@ def hops_table(store: GraphStore, paths: Iterable[TracePath]) -> pd.DataFrame:
     names = names_of(store, [n for p in chosen for n in p.node_ids])
     rows = [
         {"path": rank, "step": step, "from": names.get(h.source, h.source), "to": names.get(h.target, h.target),
-         "type": str(getattr(h.type, "value", h.type)), "date": h.date, "hs_code": h.hs_code,
+         "type": str(h.type), "date": h.date, "hs_code": h.hs_code,
          "value_usd": _hop_value(h.value_usd), "confidence": round(float(h.confidence), 3), "edge_id": h.edge_id}
         for rank, path in enumerate(chosen, start=1) for step, h in enumerate(path.hops, start=1)
     ]

@@ -43,8 +43,8 @@ def one_run(entity: str, via: str) -> dict[str, float]:
     st.cache_data.clear()
     figures: dict[str, float] = {}
     figures["first render"], at = timed(lambda: AppTest.from_file(APP, default_timeout=TIMEOUT).run())
-    at.sidebar.radio(key="page").set_value("Entity")
-    figures["entity page"], at = timed(lambda: at.text_input(key="entity-query").set_value(entity).run())
+    figures["open entity page"], at = timed(lambda: at.sidebar.radio(key="page").set_value("Entity").run())
+    figures["entity search + profile"], at = timed(lambda: at.text_input(key="entity-query").set_value(entity).run())
     at.sidebar.radio(key="page").set_value("Trace").run()
     at.text_input(key="trace-via").set_value(via)
     figures["trace render"], at = timed(lambda: at.button[0].click().run())

@@ -1,6 +1,7 @@
 """Benchmark: customs files of 1M rows, end to end into the embedded store (rows/s, peak memory).
 
-Generates realistic rows in the canonical and the Russian line-level layouts (or takes files),
+Generates the demo world (ingest.demo) in the canonical layout and converts it to the Russian
+line-level layout (or takes files),
 then ingests each in a fresh child process so peak memory is the ingest's alone.
 
     PYTHONPATH=. /work/venv/bin/python benchmarks/bench_customs.py [--rows 1000000] [--runs 1] [FILE ...]
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import resource
 import shutil
 import statistics
@@ -21,81 +21,44 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.normalize import is_valid_inn
 
-US_MAKERS = ["Texas Instruments", "Analog Devices", "Microchip Technology", "Xilinx", "Intel", "NXP USA",
-             "ON Semiconductor", "Maxim Integrated", "Lattice Semiconductor", "Cypress Semiconductor"]
-HS_CODES = ["8542310000", "8542320000", "8542330000", "8542390000", "8517620000", "8526910000", "8541210000",
-            "8532240000", "8471500000", "8536690000", "8504409000", "8473302000", "8486200000", "8457100000"]
-HUB_COUNTRIES = ["HK", "CN", "TR", "AE", "KZ", "KG", "AM", "UZ", "IN", "RS"]
-SYLLABLES = ["al", "ex", "tro", "ma", "sib", "tek", "nor", "vol", "ra", "kom", "pro", "ser", "vis", "tan", "lin"]
-RU_SYLLABLES = ["ал", "экс", "тро", "ма", "сиб", "тек", "нор", "вол", "ра", "ком", "про", "сер", "вис", "тан", "лин"]
-CANONICAL_HEADER = ["record_id", "date", "shipper_name", "shipper_country", "shipper_id", "consignee_name",
-                    "consignee_country", "consignee_id", "origin_country", "hs_code", "description", "brand",
-                    "part_number", "quantity", "unit", "value_usd"]
 RU_HEADER = ["DECLARATION_NUMBER", "IMP_DATE", "SUPPLIER_NAME", "SUPPLIER_ADDRESS", "IMPORTER_CODE", "IMPORTER_NAME",
              "IMPORTER_NAME_EN", "ORIGIN_COUNTRY", "DESTINATION_COUNTRY", "BRAND", "MANUFACTURER", "HS_CODE",
              "PRODUCT_DESCRIPTION", "PRODUCT_DESCRIPTION_EN", "QUANTITY", "UNIT", "NET_WEIGHT_KG", "GROSS_WEIGHT_KG",
              "INVOICE_VALUE_RUB", "TOTAL_VALUE_USD", "INCOTERMS", "CUSTOMS_BROKER_NAME"]
+RU_COUNTRY = {"US": "США", "CN": "КИТАЙ", "HK": "ГОНКОНГ", "TR": "ТУРЦИЯ", "AE": "ОАЭ", "RU": "РОССИЯ",
+              "KZ": "КАЗАХСТАН", "DE": "ГЕРМАНИЯ", "TW": "ТАЙВАНЬ (КИТАЙ)", "KR": "КОРЕЯ, РЕСПУБЛИКА"}
+LATIN, CYR = "abcdefghijklmnopqrstuvwxyz", "абкдефгхийклмнопкрстуввкуз"
+CYRILLIC = str.maketrans(LATIN + LATIN.upper(), CYR + CYR.upper())
 
 
-def valid_inn(rng: random.Random) -> str:
-    """A random 10-digit INN with correct check digit."""
-    while True:
-        inn = f"77{rng.randrange(10**7):07d}"
-        for last in "0123456789":
-            if is_valid_inn(inn + last):
-                return inn + last
-
-
-def word(rng: random.Random, parts: list[str], n: int = 3) -> str:
-    idx = [rng.randrange(len(parts)) for _ in range(n)]
-    return "".join(parts[i] for i in idx), idx  # type: ignore[return-value]
-
-
-def make_world(rng: random.Random, n_suppliers: int = 8000, n_importers: int = 4000) -> tuple[list, list]:
-    suppliers = []
-    for _ in range(n_suppliers):
-        name, _ = word(rng, SYLLABLES)
-        country = rng.choice(HUB_COUNTRIES)
-        suppliers.append((f"{name.upper()} {rng.choice(['LIMITED', 'CO LTD', 'TRADING FZE', 'DIS TIC LTD STI'])}",
-                          country, f"{rng.randrange(1, 999)} {name.title()} Road, {country}"))
-    importers = []
-    for _ in range(n_importers):
-        _, idx = word(rng, SYLLABLES)
-        latin = "".join(SYLLABLES[i] for i in idx).upper()
-        cyr = "".join(RU_SYLLABLES[i] for i in idx).upper()
-        importers.append((valid_inn(rng), f"ООО «{cyr}»", f"OOO {latin}"))
-    return suppliers, importers
+def russian_row(row: dict[str, str], serial: int) -> list[object]:
+    """A Russian line-level declaration row for one canonical demo row (Cyrillic importer name, RUB value)."""
+    year, month, day = (row["date"].split("-") + ["01"])[:3]  # month-only demo rows: the 1st (benchmark only)
+    inn = row["consignee_id"][4:] if row["consignee_id"].startswith("inn:") else ""
+    usd = float(row["value_usd"] or 0)
+    qty = float(row["quantity"] or 0)
+    return [f"10{serial % 900000 + 100000:06d}/{day}{month}{year[2:]}/{serial:07d}", f"{day}.{month}.{year}",
+            row["shipper_name"], f"{row['shipper_country']}, street {serial % 97}", inn,
+            row["consignee_name"].translate(CYRILLIC), row["consignee_name"],
+            RU_COUNTRY.get(row["origin_country"], row["origin_country"]), row["consignee_country"], row["brand"],
+            row["brand"], row["hs_code"].ljust(10, "0"), row["description"].translate(CYRILLIC), row["description"],
+            row["quantity"], "ШТ", round(qty * 0.01, 3), round(qty * 0.012, 3), round(usd * 91.5, 2),
+            row["value_usd"], "FCA", "ООО БРОКЕР"]
 
 
 def write_files(rows: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
-    """A canonical CSV and a Russian line-level CSV with the same ``rows`` shipments."""
-    rng = random.Random(seed)
-    suppliers, importers = make_world(rng)
-    canonical, russian = folder / "canonical.csv", folder / "ru_import_lines.csv"
-    with open(canonical, "w", newline="", encoding="utf-8") as fc, open(russian, "w", newline="", encoding="utf-8") as fr:
-        wc, wr = csv.writer(fc), csv.writer(fr)
-        wc.writerow(CANONICAL_HEADER)
-        wr.writerow(RU_HEADER)
-        for i in range(rows):
-            sup_name, sup_country, sup_addr = suppliers[int(rng.paretovariate(1.2)) % len(suppliers)]
-            inn, cyr, latin = importers[int(rng.paretovariate(1.2)) % len(importers)]
-            maker = rng.choice(US_MAKERS)
-            hs = rng.choice(HS_CODES)
-            day = rng.randrange(1, 29)
-            month = rng.randrange(1, 13)
-            year = rng.choice((2022, 2023, 2024))
-            qty = rng.randrange(1, 5000)
-            usd = round(qty * rng.uniform(0.5, 80), 2)
-            part = f"{maker[:3].upper()}{rng.randrange(1000, 9999)}"
-            decl = f"10{rng.randrange(100000, 999999)}/{day:02d}{month:02d}{year % 100:02d}/{i:07d}"
-            wc.writerow([decl, f"{year}-{month:02d}-{day:02d}", sup_name, sup_country, "", latin, "RU", f"inn:{inn}",
-                         "US", hs, f"integrated circuit {part}", maker, part, qty, "pcs", usd])
-            wr.writerow([decl, f"{day:02d}.{month:02d}.{year}", sup_name, sup_addr, inn, cyr, latin, "США", "RU",
-                         maker, maker, hs, f"интегральная схема {part}", f"integrated circuit {part}", qty, "ШТ",
-                         round(qty * 0.01, 3), round(qty * 0.012, 3), round(usd * 90, 2), usd, "FCA",
-                         "ООО БРОКЕР"])
+    """The demo world's canonical customs file, and the same rows in the Russian line-level layout."""
+    from ingest.demo import generate_world
+
+    canonical = generate_world(folder / "world", rows=rows, seed=seed).customs
+    russian = folder / "ru_import_lines.csv"
+    with open(canonical, newline="", encoding="utf-8") as source, \
+            open(russian, "w", newline="", encoding="utf-8") as target:
+        writer = csv.writer(target)
+        writer.writerow(RU_HEADER)
+        for serial, row in enumerate(csv.DictReader(source)):
+            writer.writerow(russian_row(row, serial))
     return canonical, russian
 
 
@@ -107,15 +70,17 @@ def ingest_once(path: str, layout: str) -> None:
 
     store_dir = tempfile.mkdtemp(prefix="bench-customs-store-")
     try:
+        cpu_started = time.process_time()
         started = time.perf_counter()
         store = open_store(store_dir)
         customs = CustomsFile(path, layout=layout)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
             store.write(quarantine.filter(customs.records()))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         c = customs.counts
-        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak}")
+        print(f"{elapsed:.3f} {c.read} {c.ingested} {c.quarantined} {peak} {cpu:.3f}")
     finally:
         shutil.rmtree(store_dir, ignore_errors=True)
 
@@ -124,16 +89,21 @@ def measure(path: Path, layout: str, runs: int) -> None:
     results = []
     for _ in range(runs):
         load = os.getloadavg()
-        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=True,
+        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=False,
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
-        seconds, read, ingested, quarantined, peak = out.stdout.split()
-        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), load))
-        print(f"  run: {float(seconds):.1f} s, {int(read) / float(seconds):,.0f} rows/s, peak {int(peak) / 2**30:.2f} GB,"
-              f" ingested {ingested}, quarantined {quarantined}, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        if out.returncode:
+            raise SystemExit(f"ingest of {path} failed:\n{out.stderr}")
+        seconds, read, ingested, quarantined, peak, cpu = out.stdout.split()
+        results.append((float(seconds), int(read), int(ingested), int(quarantined), int(peak), float(cpu)))
+        print(f"  run: {float(seconds):.1f} s wall, {float(cpu):.1f} s CPU, {int(read) / float(seconds):,.0f} rows/s,"
+              f" {int(read) / float(cpu):,.0f} rows per CPU-second, peak {int(peak) / 2**30:.2f} GB,"
+              f" ingested {ingested}, quarantined {quarantined}, load before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     seconds = statistics.median(r[0] for r in results)
+    cpu_seconds = statistics.median(r[5] for r in results)
     rows = results[0][1]
-    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows), "
-          f"peak memory {max(r[4] for r in results) / 2**30:.2f} GB, load {os.getloadavg()[0]:.2f}")
+    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows; "
+          f"{rows / cpu_seconds:,.0f} rows per CPU-second), peak memory {max(r[4] for r in results) / 2**30:.2f} GB, "
+          f"load after {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -142,6 +112,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--layout", default="auto")
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "LAYOUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -152,8 +123,12 @@ def main() -> None:
             measure(file, args.layout, args.runs)
         return
     with tempfile.TemporaryDirectory(prefix="bench-customs-") as tmp:
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        canonical, russian = write_files(args.rows, Path(tmp))
+        canonical, russian = folder / "world" / "customs.csv", folder / "ru_import_lines.csv"
+        if not (canonical.exists() and russian.exists() and args.workdir):
+            canonical, russian = write_files(args.rows, folder)
         print(f"generated {args.rows:,} rows per layout in {time.perf_counter() - started:.1f} s "
               f"({canonical.stat().st_size / 2**20:.0f} MB, {russian.stat().st_size / 2**20:.0f} MB)")
         measure(canonical, "canonical", args.runs)

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from spacy.language import Language
@@ -86,7 +87,7 @@ class Score:
         self.fp: dict[str, int] = defaultdict(int)
         self.fn: dict[str, int] = defaultdict(int)
 
-    def add(self, gold: set[tuple[str, ...]], predicted: set[tuple[str, ...]]) -> None:
+    def add(self, gold: set[Any], predicted: set[Any]) -> None:
         for item in gold & predicted:
             self.tp[item[0]] += 1
         for item in predicted - gold:
@@ -140,10 +141,10 @@ def evaluate_set(nlp: Language, split: str, verbose: bool) -> None:
                 print(f"  {para['id']} missed entity {item}")
             for item in sorted(pred_e - gold_e):
                 print(f"  {para['id']} extra  entity {item}")
-            for item in sorted(set(gold_c) - set(pred_c)):
-                print(f"  {para['id']} missed claim  {item}")
-            for item in sorted(set(pred_c) - set(gold_c)):
-                print(f"  {para['id']} extra  claim  {item}")
+            for claim in sorted(set(gold_c) - set(pred_c)):
+                print(f"  {para['id']} missed claim  {claim}")
+            for claim in sorted(set(pred_c) - set(gold_c)):
+                print(f"  {para['id']} extra  claim  {claim}")
     print(f"\n== our evaluation set, split={split}: {len(chosen)} paragraphs")
     print_rows("entities", entities.rows(ENTITY_TYPES))
     print_rows("claims", claims.rows(CLAIM_TYPES.values()))

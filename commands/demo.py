@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+from dataclasses import asdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -12,14 +14,19 @@ import click
 from tqdm import tqdm
 
 from commands.common import emit, format_option, open_cli_store, progress, store_option
+from commands.analysis import path_row
 from graph.schema import Record
 from graph.stores import GraphStore
+from graph.trace import TraceQuery, trace
 from ingest.customs import load_canonical, paused_gc
 from ingest.demo import MAX_ROWS, MIN_ROWS, WorldFiles, generate_world
+from ingest.demo_score import load_truth, score_against_truth
 from ingest.quarantine import Quarantine, Rejected
 from ingest.tags import load_tags
 
 DEFAULT_OUT = "./demo-data"
+SHOWN_PATHS = 10
+PATH_COLUMNS = ("rank", "score", "hops", "path", "goods", "dates", "value_usd")
 COLUMNS = ("step", "file", "records", "quarantined", "nodes_added", "edges_added", "evidence_added", "seconds")
 
 
@@ -69,12 +76,27 @@ def demo(rows: int, seed: int, out: Path, store_location: str | None, fmt: str) 
                  load_file(store, "ingest customs", world.customs, load_canonical, quarantine_path),
                  load_file(store, "ingest tags", world.tags, load_tags, quarantine_path)]
         counts = store.counts()
+        started = time.perf_counter()
+        result = trace(store, TraceQuery(limit=max(1000, 20 * world.chains), with_evidence=False))
+        seconds = time.perf_counter() - started
+        score = score_against_truth(store, result, load_truth(world.truth))
     finally:
         store.close()
-    emit(steps, fmt, COLUMNS)
+    rows = [path_row(i, p) for i, p in enumerate(result.paths[:SHOWN_PATHS], start=1)]
+    if fmt == "json":
+        click.echo(json.dumps({"steps": steps, "paths_found": result.total_found, "best_paths": rows,
+                               "truth": {**asdict(score), "recall": score.recall}}, indent=2, default=str))
+    else:
+        emit(steps, fmt, COLUMNS)
+        click.echo()
+        emit(rows, fmt, PATH_COLUMNS)
     click.echo(f"demo world (synthetic): {world.chains} planted chains, {world.decoys} decoys, truth in "
                f"{world.truth}; store {store.location}: {counts.get('nodes', 0):,} nodes, "
                f"{counts.get('edges', 0):,} edges", err=True)
+    click.echo(f"traced US makers -> Russian defense buyers: {result.total_found:,} paths in {seconds:.2f} s "
+               f"(best {len(rows)} above); ground truth, {score.summary()}", err=True)
+    click.echo("next: transship trace --help | transship hubs | transship export --format html -o report.html"
+               " | transship app", err=True)
 
 
 def register(group: click.Group) -> None:

@@ -2,71 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
 import click
+from click.core import ParameterSource
 
+from commands.analysis import build_query, trace_options
 from commands.common import CliError, open_cli_store, store_option
 from graph.exports import EXPORT_FORMATS, ExportError, write_export
 from graph.stores import GraphStore
 from graph.subgraph import SelectionError, Subgraph, around, everything, find_nodes, from_trace
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-# Trace selectors: (option declaration, TraceQuery field, click keyword arguments).
-TRACE_OPTIONS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
-    (("--origin",), "origins", {"multiple": True, "metavar": "NAME|ID|CC",
-                                "help": "Origin company or country (repeatable) [default: US makers]."}),
-    (("--destination",), "destinations", {"multiple": True, "metavar": "NAME|ID|CC",
-                                          "help": "Destination (repeatable) [default: Russian defense buyers]."}),
-    (("--via",), "via_countries", {"multiple": True, "metavar": "CC", "help": "Pass through a country (repeatable)."}),
-    (("--goods",), "goods", {"multiple": True, "metavar": "HS|tier|category|part",
-                             "help": "Goods filter (repeatable)."}),
-    (("--max-hops",), "max_hops", {"type": click.IntRange(1, 12), "help": "Longest path in hops."}),
-    (("--since",), "since", {"metavar": "DATE", "help": "First hop on or after this date."}),
-    (("--until",), "until", {"metavar": "DATE", "help": "Last hop on or before this date."}),
-    (("--min-value",), "min_value", {"type": click.FloatRange(0), "help": "Minimum USD value per hop."}),
-    (("--dwell-days",), "dwell_days", {"type": click.IntRange(0), "help": "Longest wait between hops (0: off)."}),
-    (("--continuity",), "continuity", {"metavar": "MODE", "help": "Goods continuity between hops."}),
-    (("--include-text/--records-only",), "include_text", {"default": None,
-                                                          "help": "Use claims from text too."}),
-    (("--min-confidence",), "min_confidence", {"type": click.FloatRange(0, 1), "help": "Confidence floor."}),
-    (("--limit",), "limit", {"type": click.IntRange(1), "help": "Most paths to export."}),
-)
+from graph.trace import trace
 
 
-def _param_name(declaration: str) -> str:
-    return declaration.split("/")[0].lstrip("-").replace("-", "_")
-
-
-def trace_options(func: F) -> F:
-    """Add the trace selectors (they map one-to-one to TraceQuery fields)."""
-    for declaration, _field, kwargs in reversed(TRACE_OPTIONS):
-        func = click.option(*declaration, **kwargs)(func)
-    return func
-
-
-def trace_query_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """TraceQuery keyword arguments for the selectors the user gave."""
-    fields: dict[str, Any] = {}
-    for declaration, field_name, _kwargs in TRACE_OPTIONS:
-        value = values.get(_param_name(declaration[0]))
-        if value is None or value == ():
-            continue
-        fields[field_name] = tuple(value) if isinstance(value, tuple) else value
-    return fields
-
-
-def trace_selection(store: GraphStore, fields: dict[str, Any]) -> Subgraph:
-    """Run the trace engine and take the subgraph of its paths."""
+def trace_selection(store: GraphStore, opts: dict[str, Any], limit: int) -> Subgraph:
+    """Run the trace engine with the trace command's options and take the subgraph of its ranked paths."""
+    query = replace(build_query(store, opts, limit), with_evidence=False)  # the exporter reads evidence itself
     try:
-        from graph.trace import TraceQuery, trace
-    except ImportError as exc:
-        raise CliError(f"trace selection needs the trace engine (graph.trace): {exc}; "
-                       "use --entity NAME or --all") from exc
-    result = trace(store, TraceQuery(**fields))
-    return from_trace(result, title="transship trace")
+        result = trace(store, query)
+    except ValueError as exc:
+        raise CliError(f"trace: {exc}") from exc
+    if not result.paths:
+        raise CliError("the trace found no path: nothing to export (loosen --continuity, --dwell-days, --max-hops)")
+    return from_trace(result, title=f"transship trace: {len(result.paths)} of {result.total_found} path(s)")
+
+
+def given_trace_options(ctx: click.Context, opts: dict[str, Any]) -> list[str]:
+    """Trace options the user set (not left at their defaults)."""
+    return [name for name in opts if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)]
 
 
 def entity_selection(store: GraphStore, name: str, depth: int) -> Subgraph:
@@ -90,18 +54,20 @@ def entity_selection(store: GraphStore, name: str, depth: int) -> Subgraph:
               help="Neighbourhood depth for --entity.")
 @click.option("--all", "everything_", is_flag=True, help="Export the whole store.")
 @trace_options
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True,
+              help="Most ranked paths to export (trace selection).")
 @store_option
-def export(fmt: str, output: str, entity: str | None, depth: int, everything_: bool,
-           store_location: str | None, **selectors: Any) -> None:
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str, entity: str | None, depth: int, everything_: bool,
+           limit: int, store_location: str | None, **opts: Any) -> None:
     """Write the subgraph behind an answer, with every node's and edge's evidence, to a file.
 
     Select a trace with the same options as `transship trace`, an entity's
     neighbourhood with --entity NAME --depth K, or everything with --all.
     """
-    fields = trace_query_fields(selectors)
     if entity and everything_:
         raise click.UsageError("use either --entity or --all, not both")
-    if (entity or everything_) and fields:
+    if (entity or everything_) and given_trace_options(ctx, {**opts, "limit": limit}):
         raise click.UsageError("trace options (--origin, --via, ...) do not apply with --entity or --all")
     store = open_cli_store(store_location)
     try:
@@ -110,7 +76,7 @@ def export(fmt: str, output: str, entity: str | None, depth: int, everything_: b
         elif entity:
             sub = entity_selection(store, entity, depth)
         else:
-            sub = trace_selection(store, fields)
+            sub = trace_selection(store, opts, limit)
         if not sub.node_ids and not sub.edge_ids:
             raise CliError("the selection is empty: nothing to export")
         try:

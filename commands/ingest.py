@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
-from commands.common import emit, format_option, open_cli_store, progress, store_option
+from tqdm import tqdm
+
+from commands.common import emit, format_option, open_cli_store, store_option
+from graph.schema import Record
 from ingest.customs import CustomsFile, paused_gc
 from ingest.layouts import LayoutError
-from ingest.quarantine import Quarantine
+from ingest.quarantine import Quarantine, Rejected
 from ingest.readers import ReadError
 
 REPORT_COLUMNS = ("file", "layout", "score", "format", "read", "ingested", "quarantined", "nodes_added",
@@ -53,11 +58,11 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
     Each row is ingested or quarantined with its reason; the exit code is non-zero only when a
     file could not be read at all (missing, unknown format or layout).
     """
-    options = {"layout": layout, "defaults": _defaults(defaults), "encoding": encoding, "delimiter": delimiter,
-               "sheet": sheet}
+    options: dict[str, Any] = {"layout": layout, "defaults": _defaults(defaults), "encoding": encoding,
+                               "delimiter": delimiter, "sheet": sheet}
     store = open_cli_store(store_location, must_exist=False)
     target = quarantine_path or Path(store.location) / "quarantine.jsonl"
-    rows = []
+    rows: list[dict[str, Any]] = []
     failed = 0
     try:
         for file in files:
@@ -72,7 +77,7 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
             click.echo(f"{file}: layout {choice.layout.name} ({choice.how}, score {choice.score:.2f}), "
                        f"{customs.info.describe()}", err=True)
             with Quarantine(target) as quarantine, paused_gc():
-                result = store.write(quarantine.filter(progress(customs.records(), desc=file.name, unit="records")))
+                result = store.write(quarantine.filter(_with_row_progress(customs)))
             counts = customs.counts
             rows.append({"file": str(file), "layout": choice.layout.name, "score": choice.score,
                          "format": customs.info.describe(), "read": counts.read, "ingested": counts.ingested,
@@ -85,6 +90,22 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
         click.echo(f"quarantined rows written to {target}", err=True)
     if failed:
         sys.exit(1)
+
+
+def _with_row_progress(customs: CustomsFile) -> Iterator[Record | Rejected]:
+    """The file's records, with a progress bar of rows read (rows/s) on a terminal."""
+    bar = tqdm(desc=customs.path.name, unit="rows", unit_scale=True, file=sys.stderr, disable=not sys.stderr.isatty(),
+               dynamic_ncols=True)
+    shown = 0
+    try:
+        for item in customs.records():
+            yield item
+            if customs.counts.read - shown >= 10_000:
+                bar.update(customs.counts.read - shown)
+                shown = customs.counts.read
+        bar.update(customs.counts.read - shown)
+    finally:
+        bar.close()
 
 
 def register(group: click.Group) -> None:

@@ -292,7 +292,8 @@ def chokepoints(store: GraphStore, query: TraceQuery | None = None, top: int = 1
     alive = np.ones(total_paths, dtype=bool)
     listed = listings(store, index)
     country = node_country(index)
-    ids = index.node_ids.astype(str)
+    candidates, local = np.unique(nodes, return_inverse=True)  # rank only nodes on traced paths
+    ids = index.node_ids[candidates].astype(str)
     out = []
     cum_paths, cum_value = 0, 0.0
     for rank in range(1, top + 1):
@@ -300,10 +301,13 @@ def chokepoints(store: GraphStore, query: TraceQuery | None = None, top: int = 1
         if not live.any():
             break
         # one count per (path, node): a node appears once per simple path
-        counts = np.bincount(nodes[live], minlength=index.n_nodes)
-        values = np.bincount(nodes[live], weights=path_value[rows[live]], minlength=index.n_nodes)
-        primary, secondary = (counts, values) if by == "paths" else (values, counts)
-        pos = int(np.lexsort((ids, -secondary, -primary))[0])
+        local_counts = np.bincount(local[live], minlength=len(candidates))
+        local_values = np.bincount(local[live], weights=path_value[rows[live]], minlength=len(candidates))
+        primary, secondary = (local_counts, local_values) if by == "paths" else (local_values, local_counts)
+        best = int(np.lexsort((ids, -secondary, -primary))[0])
+        pos = int(candidates[best])
+        counts = {pos: int(local_counts[best])}
+        values = {pos: float(local_values[best])}
         cut = np.unique(rows[live & (nodes == pos)])
         alive[cut] = False
         cum_paths += int(counts[pos])
@@ -311,7 +315,7 @@ def chokepoints(store: GraphStore, query: TraceQuery | None = None, top: int = 1
         share = cum_paths / total_paths if by == "paths" else (cum_value / total_value if total_value else 0.0)
         lists = listed.get(pos, [])
         out.append({
-            "rank": rank, "node_id": ids[pos], "name": str(index.node_names[pos]), "country": country[pos] or None,
+            "rank": rank, "node_id": str(index.node_ids[pos]), "name": str(index.node_names[pos]), "country": country[pos] or None,
             "listed": lists, "paths_cut": int(counts[pos]), "value_cut": float(values[pos]),
             "cumulative_paths_cut": cum_paths, "cumulative_value_cut": cum_value,
             "cumulative_share": round(share, 6),

@@ -192,23 +192,30 @@ def run_walk(store: GraphStore, query: TraceQuery, sink_of: Any) -> tuple[TraceI
     return index, walk(index, plan, sink), sink
 
 
-def _hop(index: TraceIndex, e: int) -> Hop:
-    value = index.value[e]
-    hs = index.raw_hs[e]
-    part = int(index.part[e])
-    cat = int(index.category[e])
-    s, t = int(index.src[e]), int(index.dst[e])
-    entry = chpl_entry(str(index.hs_values[index.hs_code[e]])) if index.hs_code[e] >= 0 else None
-    return Hop(
-        edge_id=str(index.edge_ids[e]), type="SUPPLIES" if index.is_text[e] else "SHIPPED",
-        source=str(index.node_ids[s]), target=str(index.node_ids[t]),
-        date=_text(index.raw_date[e]), hs_code=_text(hs),
-        value_usd=None if np.isnan(value) else float(value), confidence=float(index.confidence[e]),
-        source_name=str(index.node_names[s]), target_name=str(index.node_names[t]),
-        part_number=str(index.part_values[part]) if part >= 0 else None,
-        category=str(index.category_values[cat]) if cat >= 0 else None,
-        chpl_tier=entry.tier if entry else None, origin_country=_text(index.origin_country[e]),
+def _hops(index: TraceIndex, positions: list[int]) -> dict[int, Hop]:
+    """Hop records for edge positions, built from whole columns at once (paths share edges)."""
+    at = np.array(positions, dtype=np.int64)
+    src, dst = index.src[at], index.dst[at]
+    value = index.value[at]
+    hs_code, part, cat = index.hs_code[at], index.part[at], index.category[at]
+    hs_values = np.append(index.hs_values, None).astype(object)
+    tiers = {h: (e.tier if (e := chpl_entry(str(h))) else None) for h in set(hs_values[hs_code].tolist()) if h}
+    columns = zip(
+        positions, index.edge_ids[at].tolist(), index.is_text[at].tolist(), index.node_ids[src].tolist(),
+        index.node_ids[dst].tolist(), index.raw_date[at].tolist(), index.raw_hs[at].tolist(),
+        np.where(np.isnan(value), None, value).tolist(), index.confidence[at].tolist(),
+        index.node_names[src].tolist(), index.node_names[dst].tolist(),
+        np.append(index.part_values, None).astype(object)[part].tolist(),
+        np.append(index.category_values, None).astype(object)[cat].tolist(), hs_values[hs_code].tolist(),
+        index.origin_country[at].tolist(), strict=True,
     )
+    return {
+        e: Hop(edge_id=str(eid), type="SUPPLIES" if text else "SHIPPED", source=str(s), target=str(t),
+               date=_text(d), hs_code=_text(h), value_usd=None if v is None else float(v), confidence=float(c),
+               source_name=str(sn), target_name=str(tn), part_number=pn, category=ct, chpl_tier=tiers.get(hv),
+               origin_country=_text(oc))
+        for e, eid, text, s, t, d, h, v, c, sn, tn, pn, ct, hv, oc in columns
+    }
 
 
 def _text(value: Any) -> str | None:
@@ -239,8 +246,9 @@ def trace(store: GraphStore, query: TraceQuery | None = None) -> TraceResult:
     if query.with_evidence and rows:
         evidence = store.evidence_of(sorted({str(index.edge_ids[e]) for row in rows for e in row}))
     paths = []
+    made = _hops(index, sorted({e for row in rows for e in row}))
     for row, score in zip(rows, sink.scores.tolist(), strict=True):
-        hops = tuple(_hop(index, e) for e in row)
+        hops = tuple(made[e] for e in row)
         paths.append(TracePath(hops, float(score), tuple(evidence.get(h.edge_id, ()) for h in hops)))
     figures = {
         "edges_total": stats.edges_total, "edges_matching": stats.edges_matching,

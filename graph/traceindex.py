@@ -148,16 +148,22 @@ class TraceIndex:
         return mask
 
 
-def _node_part(store: GraphStore) -> tuple[pd.DataFrame, dict[str, int], np.ndarray, np.ndarray]:
+def _node_part(store: GraphStore) -> tuple[pd.DataFrame, pd.Index, np.ndarray, np.ndarray]:
+    """Nodes, an index of their ids, the canonical position of each row and the row of each position.
+
+    Positions follow the node frame's row order; merged nodes share the position of
+    their canonical node (the smallest id of the group, a real node).
+    """
     nodes = store.node_frame()
-    merged = canonical_map(store)
     ids = nodes["id"].to_numpy(dtype=object)
-    canon = np.array([merged.get(i, i) for i in ids], dtype=object) if merged else ids
-    canon_ids = np.unique(canon.astype(str)).astype(object)
-    lookup = pd.Index(canon_ids)
-    pos_of_row = lookup.get_indexer(canon)
-    position = dict(zip(ids.tolist(), pos_of_row.tolist(), strict=True))
-    return nodes, position, pos_of_row, canon_ids
+    row_index = pd.Index(ids)
+    merged = canonical_map(store)
+    if merged:
+        canon_row = row_index.get_indexer(np.array([merged.get(i, i) for i in ids], dtype=object))
+    else:
+        canon_row = np.arange(len(ids))
+    canon_rows = np.unique(canon_row)
+    return nodes, row_index, np.searchsorted(canon_rows, canon_row), canon_rows
 
 
 def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -167,8 +173,9 @@ def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndar
     props = nodes["props"].fillna("{}")
     company = (nodes["type"] == NodeType.COMPANY.value).to_numpy()
     candidates = np.flatnonzero(company & props.str.contains('"roles"', regex=False).to_numpy())
-    for row in candidates:
-        roles = load_props(props.iat[row]).get("roles") or []
+    texts = props.to_numpy(dtype=object)
+    for row in candidates.tolist():
+        roles = load_props(texts[row]).get("roles") or []
         if isinstance(roles, str):
             roles = [roles]
         if ROLE_ORIGIN in roles:
@@ -178,20 +185,23 @@ def _roles(nodes: pd.DataFrame, pos_of_row: np.ndarray, n: int) -> tuple[np.ndar
     return maker, buyer
 
 
-def _countries(store: GraphStore, nodes: pd.DataFrame, position: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+def _countries(store: GraphStore, nodes: pd.DataFrame, row_index: pd.Index,
+               pos_of_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(node, country) pairs from the node's country field and its LOCATED_IN edges."""
-    own = nodes[nodes["country"].notna()]
-    pairs_node = [np.array([position[i] for i in own["id"]], dtype=np.int64)]
-    pairs_code = [own["country"].astype(str).str.upper().to_numpy(dtype=object)]
+    country = nodes["country"]
+    own = np.flatnonzero(country.notna().to_numpy())
+    pairs_node = [pos_of_row[own]]
+    pairs_code = [country.iloc[own].astype(str).str.upper().to_numpy(dtype=object)]
     located = store.edge_frame([EdgeType.LOCATED_IN])
     if len(located):
         country_nodes = nodes[nodes["type"] == NodeType.COUNTRY.value]
         code_of = dict(zip(country_nodes["id"], country_nodes["key"].astype(str).str.upper(), strict=True))
-        codes = located["target"].map(code_of)
-        keep = codes.notna() & located["source"].isin(position.keys())
-        pairs_node.append(np.array([position[s] for s in located.loc[keep, "source"]], dtype=np.int64))
-        pairs_code.append(codes[keep].to_numpy(dtype=object))
-    node_arr = np.concatenate(pairs_node)
+        codes = located["target"].map(code_of).to_numpy(dtype=object)
+        rows = row_index.get_indexer(located["source"].to_numpy(dtype=object))
+        keep = pd.notna(codes) & (rows >= 0)
+        pairs_node.append(pos_of_row[rows[keep]])
+        pairs_code.append(codes[keep])
+    node_arr = np.concatenate(pairs_node).astype(np.int64)
     code_arr = np.concatenate(pairs_code).astype(str) if len(node_arr) else np.empty(0, dtype=str)
     return node_arr, code_arr
 
@@ -210,45 +220,60 @@ def _dates(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _edge_props(edges: pd.DataFrame, need: np.ndarray) -> dict[int, dict[str, Any]]:
-    props = edges["props"].fillna("{}")
-    return {int(i): load_props(props.iat[i]) for i in np.flatnonzero(need)}
+    picked = np.flatnonzero(need)
+    texts = edges["props"].to_numpy(dtype=object)[picked]
+    return {int(i): load_props(t) for i, t in zip(picked.tolist(), texts, strict=True)}
+
+
+_PART = re.compile(r'"part_number":"([^"\\]*)"')
+
+
+def _part_numbers(props_text: pd.Series) -> pd.Series:
+    """Normalised part number per edge from its props JSON (a regex for the plain case, JSON otherwise)."""
+    texts = props_text.to_numpy(dtype=object)
+    out = np.full(len(texts), None, dtype=object)
+    has = np.flatnonzero(props_text.str.contains('"part_number"', regex=False).to_numpy())
+    for i in has.tolist():
+        found = _PART.search(texts[i])
+        value = found.group(1).strip().upper() if found else part_number_of(load_props(texts[i]))
+        out[i] = value or None
+    return pd.Series(out, dtype=object)
 
 
 def build_index(store: GraphStore) -> TraceIndex:
     """Build the trace index of a store (see :func:`index_of` for the cached version)."""
-    nodes, position, pos_of_row, canon_ids = _node_part(store)
-    n = len(canon_ids)
-    rows_by_id = dict(zip(nodes["id"].tolist(), range(len(nodes)), strict=True))
-    # canonical ids are real node ids (the smallest of each merged group): their rows give name and type
-    canon_rows = np.array([rows_by_id[c] for c in canon_ids], dtype=np.int64)
+    nodes, row_index, pos_of_row, canon_rows = _node_part(store)
+    n = len(canon_rows)
+    canon_ids = row_index.to_numpy(dtype=object)[canon_rows]
+    position = dict(zip(row_index.tolist(), pos_of_row.tolist(), strict=True))
     maker, buyer = _roles(nodes, pos_of_row, n)
-    country_node, country_code = _countries(store, nodes, position)
+    country_node, country_code = _countries(store, nodes, row_index, pos_of_row)
     located_us = np.zeros(n, dtype=bool)
     located_us[country_node[country_code == US]] = True
     node_types = nodes["type"].to_numpy(dtype=object)[canon_rows] if n else np.empty(0, dtype=object)
     company = node_types == NodeType.COMPANY.value
 
     edges = store.edge_frame([EdgeType.SHIPPED, EdgeType.SUPPLIES]).sort_values("id", ignore_index=True)
-    src = edges["source"].map(position).to_numpy()
-    dst = edges["target"].map(position).to_numpy()
-    known = ~(pd.isna(src) | pd.isna(dst))
+    src_row = row_index.get_indexer(edges["source"].to_numpy(dtype=object))
+    dst_row = row_index.get_indexer(edges["target"].to_numpy(dtype=object))
+    known = (src_row >= 0) & (dst_row >= 0)
     if not known.all():
         edges = edges[known].reset_index(drop=True)
-        src, dst = src[known], dst[known]
-    src = src.astype(np.int64)
-    dst = dst.astype(np.int64)
+        src_row, dst_row = src_row[known], dst_row[known]
+    src = pos_of_row[src_row].astype(np.int64)
+    dst = pos_of_row[dst_row].astype(np.int64)
     start, end, dated = _dates(edges["date"])
-    hs_text = edges["hs_code"].map(hs_digits, na_action="ignore")
-    hs_code, hs_values = _codes(hs_text)
+    raw_codes, raw_values = _codes(edges["hs_code"])
+    digit_values = pd.Series([hs_digits(v) for v in raw_values], dtype=object)
+    digit_codes, hs_values = _codes(digit_values)
+    hs_code = np.where(raw_codes >= 0, np.append(digit_codes, -1)[raw_codes], -1).astype(np.int32)
     hs6_keys = pd.Series([h[:6] if len(h) >= 6 else None for h in hs_values], dtype=object)
     hs6_of_value, _ = _codes(hs6_keys)
     hs6 = np.where(hs_code >= 0, np.append(hs6_of_value, -1)[hs_code], -1).astype(np.int32)
     props_text = edges["props"].fillna("")
-    need_pn = props_text.str.contains('"part_number"', regex=False).to_numpy()
+    parts = _part_numbers(props_text)
     need_cat = (hs_code < 0) & props_text.str.contains('"category"', regex=False).to_numpy()
-    parsed = _edge_props(edges, need_pn | need_cat)
-    parts = pd.Series([part_number_of(parsed.get(i)) for i in range(len(edges))] if parsed else [None] * len(edges),
-                      dtype=object)
+    parsed = _edge_props(edges, need_cat)
     part, part_values = _codes(parts)
     cat_of_hs = [goods_category(h) for h in hs_values]
     categories = pd.Series(

@@ -77,13 +77,16 @@ def listings(store: GraphStore, index: TraceIndex) -> dict[int, list[str]]:
 
 
 def registered_dates(store: GraphStore, index: TraceIndex, positions: np.ndarray) -> dict[int, str]:
-    """The ``registered`` prop of the canonical nodes at ``positions``."""
-    nodes = store.node_frame().set_index("id")
+    """Earliest ``registered`` prop among the (merged) nodes at ``positions``."""
+    wanted = set(positions.tolist())
+    nodes = store.node_frame()
+    props = nodes["props"].fillna("")
     out: dict[int, str] = {}
-    for pos in positions.tolist():
-        text = nodes.at[index.node_ids[pos], "props"] if index.node_ids[pos] in nodes.index else None
-        registered = load_props(text).get("registered") if isinstance(text, str) else None
-        if registered:
+    for nid, text in zip(nodes["id"][props.str.contains('"registered"', regex=False)],
+                         props[props.str.contains('"registered"', regex=False)], strict=True):
+        pos = index.position.get(nid)
+        registered = load_props(text).get("registered")
+        if pos in wanted and registered and (pos not in out or str(registered) < out[pos]):
             out[pos] = str(registered)
     return out
 

@@ -44,7 +44,7 @@ def column_token(name: str) -> str:
 
 
 def _inn(value: Any) -> str | None:
-    inn = normalize_inn(value)
+    inn = normalize_inn(value, verify=False)  # a check-digit typo is flagged on the company, not fatal
     return f"inn:{inn}" if inn else None
 
 
@@ -130,7 +130,8 @@ def _sources(spec: Any, target: str, origin: str) -> tuple[Source, ...]:
         elif isinstance(item, dict) and ("column" in item or "value" in item):
             transform = item.get("transform", default)
             if transform not in TRANSFORMS:
-                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {', '.join(TRANSFORMS)})")
+                known = ", ".join(TRANSFORMS)
+                raise LayoutError(f"{origin}: {target}: unknown transform {transform!r} (one of {known})")
             out.append(Source(item.get("column"), transform, item.get("value")))
         else:
             raise LayoutError(f"{origin}: {target}: expected a column name, {{column = ...}} or a list of them")
@@ -149,7 +150,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         raise LayoutError(f"{origin}: a profile needs a [fields] table mapping canonical fields to columns")
     unknown = sorted(set(fields_spec) - allowed)
     if unknown:
-        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+        raise LayoutError(f"{origin}: unknown canonical field(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(allowed))}")
     fields_map = {k: _sources(v, k, origin) for k, v in fields_spec.items()}
     props = {group: {k: _sources(v, k, origin) for k, v in data.get(group, {}).items()} for group in PROP_GROUPS}
     inferred = {}
@@ -241,6 +243,8 @@ class _ColumnTransform:
         self.transform = transform
         self.constant = None if index is not None else transform(constant)
         self.cache: dict[Any, Any] = {}
+        self.failed = False  # set when a value of the current chunk could not be read
+        self.unreadable: set[Any] = set()  # cached raw values whose transform failed
 
     def _apply(self, raw: Any) -> Any:
         try:
@@ -265,17 +269,24 @@ class _ColumnTransform:
         return out
 
     def values(self, raw_values: Sequence[Any]) -> list[Any]:
-        """Transformed raw values, each distinct value transformed once."""
+        """Transformed raw values, each distinct value transformed once; sets ``failed`` if one failed."""
         cache = self.cache
         try:
-            fresh = [v for v in dict.fromkeys(raw_values) if v not in cache]
+            distinct = dict.fromkeys(raw_values)
         except TypeError:  # unhashable cells (lists in Parquet): no caching
+            self.failed = True  # look for failures in the values
             return [self._apply(v) for v in raw_values]
+        fresh = [v for v in distinct if v not in cache]
         if len(cache) + len(fresh) > CACHE_CAP:
             cache.clear()  # high-cardinality column: keep memory bounded, the chunk's values suffice
-            fresh = list(dict.fromkeys(raw_values))  # values cached before the clear are gone too
+            self.unreadable.clear()
+            fresh = list(distinct)
         for v in fresh:
-            cache[v] = self._apply(v)
+            value = cache[v] = self._apply(v)
+            if type(value) is _Failed:
+                self.unreadable.add(v)
+        if self.unreadable and not self.unreadable.isdisjoint(distinct):
+            self.failed = True
         return list(map(cache.__getitem__, raw_values))
 
 
@@ -347,10 +358,13 @@ class RowMapper:
         errors: dict[int, str] = {}
 
         def values(name: str, steps: list[_ColumnTransform]) -> list[Any]:
+            for step in steps:
+                step.failed = False
             merged = _first_present(steps, columns, n)
-            for i, v in enumerate(merged):
-                if type(v) is _Failed and i not in errors:
-                    errors[i] = f"{name}: {v.reason}"
+            if any(step.failed for step in steps):
+                for i, v in enumerate(merged):
+                    if type(v) is _Failed and i not in errors:
+                        errors[i] = f"{name}: {v.reason}"
             return merged
 
         names = [name for name, _ in self.fields]
@@ -360,12 +374,10 @@ class RowMapper:
             prop_names = [name for name, _ in specs]
             prop_values = [values(name, steps) for name, steps in specs]
             if not prop_values:
-                for row in out:
-                    row[group] = {}  # type: ignore[index]
-                continue
+                continue  # the builder reads a missing group as no props
             for row, vals in zip(out, zip(*prop_values)):
                 row[group] = {k: v for k, v in zip(prop_names, vals) if v is not None}  # type: ignore[index]
-        for row in out:
+        for row in out if self.inferred else ():
             inferred = []
             for key, value, why in self.inferred:
                 if row.get(key) is None:  # type: ignore[union-attr]

@@ -64,14 +64,18 @@ class Party:
     props: dict[str, object] = field(default_factory=dict)
 
     def key(self) -> str:
-        """Natural key: a strong identifier (INN, OGRN, USCC, LEI, IMO), else the source id, else name|country."""
+        """Natural key: the list's own entry id, else a strong identifier (INN, OGRN, USCC, LEI, IMO), else name|country.
+
+        The entry id comes first so that two entries sharing an identifier (it happens in
+        the SDN list) stay two nodes; the resolver links them with an undoable SAME_AS.
+        """
+        if self.source_id:
+            return self.source_id
         idents = [i for i in (normalize_identifier(x) for x in self.identifiers) if i]
         for scheme in STRONG_KEY_SCHEMES:
             for ident in idents:
                 if ident.startswith(scheme + ":") and not self.is_person:
                     return ident
-        if self.source_id:
-            return self.source_id
         return company_key(self.name, self.country)
 
     def node(self, evidence: Evidence) -> Node:

@@ -10,9 +10,11 @@ Zhukovsky / Zhukovskii) so that one spelling rule covers them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ingest.keys import fold_name
 
@@ -75,9 +77,10 @@ ABBREVIATIONS: dict[str, str] = {
     "invest": "investment", "prod": "production", "res": "research", "inst": "institute",
     "aero": "aero", "avia": "aviation", "mashinostroeniia": "machine building",
     "npo": "npo", "nii": "research institute", "kb": "design bureau", "okb": "design bureau",
-    "kontsern": "concern", "koncern": "concern", "&": "and",
+    "gen": "general", "genl": "general", "kontsern": "concern", "koncern": "concern", "&": "and",
 }
-_STOP = frozenset({"and", "the", "of", "ve", "und", "i"})
+_STOP = frozenset({"and", "the", "of", "ve", "und"})
+ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
 _DIGITS = re.compile(r"\d")
 _SOFT = re.compile(r"[ьЬъЪ'’`ʹ]")  # soft/hard signs and apostrophes vanish inside words
 _PHRASE_RE = re.compile(
@@ -94,6 +97,8 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 
 
 def _fold_word(word: str) -> str:
+    if word in ROMAN or _DIGITS.search(word):
+        return word  # "II" is not a doubled letter, "2A" not a spelling
     for old, new in _TRANSLIT:
         word = word.replace(old, new)
     return _DOUBLE.sub(r"\1", word)
@@ -143,8 +148,40 @@ def match_key(name: str) -> str:
 
 
 def digits_of(key: str) -> frozenset[str]:
-    """Number tokens of a key (plant No. 1 vs No. 2 are different companies)."""
-    return frozenset(w for w in key.split() if _DIGITS.search(w))
+    """Number tokens of a key, Roman numerals included (plant No. 1 vs No. 2, Holding II vs III)."""
+    return frozenset(w for w in key.split() if _DIGITS.search(w) or w in ROMAN)
+
+
+SUBSTITUTION_PENALTY = 0.8  # a word replaced by another ("Shiraz"/"Iran Electronics", "Gomel"/"Brest")
+EXTRA_WORD_PENALTY = 0.9    # a distinctive word on one side only ("Stroytransgaz-M", "Hong Pang (HK)")
+
+
+def _lonely(words: list[str], others: list[str]) -> list[str]:
+    return [w for w in words if all(fuzz.ratio(w, v) < 80 for v in others)]
+
+
+def word_penalty(a: str, b: str) -> float:
+    """How much the words that have no close counterpart (ratio >= 80) on the other side cost.
+
+    Words on both sides: SUBSTITUTION_PENALTY ("shiraz"/"iran"), unless they are the same letters
+    split otherwise ("pribor servis"/"priborservis"). A distinctive word on one side only:
+    EXTRA_WORD_PENALTY (a subsidiary's or a branch's mark). Otherwise 1.0.
+
+    >>> word_penalty("shiraz electronic", "iran electronic"), word_penalty("stroitransgaz m", "stroitransgaz")
+    (0.8, 0.9)
+    >>> word_penalty("ural pribor servis", "ural priborservis"), word_penalty("melli group", "melli")
+    (1.0, 1.0)
+    """
+    a_words, b_words = a.split(), b.split()
+    extra_a, extra_b = _lonely(a_words, b_words), _lonely(b_words, a_words)
+    if not extra_a and not extra_b:
+        return 1.0
+    if extra_a and extra_b:
+        compounded = fuzz.ratio("".join(extra_a), "".join(extra_b)) >= 85
+        return 1.0 if compounded else SUBSTITUTION_PENALTY
+    if any(w not in GENERIC_WORDS for w in extra_a + extra_b):
+        return EXTRA_WORD_PENALTY
+    return 1.0
 
 
 def score_keys(a: str, b: str) -> float:
@@ -156,7 +193,36 @@ def score_keys(a: str, b: str) -> float:
     score = max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100.0
     if digits_of(a) != digits_of(b):
         score *= 0.85
-    return score
+    return score * word_penalty(a, b)
+
+
+def sorted_key(key: str) -> str:
+    """The words of a key in sorted order (token_sort_ratio is the plain ratio of these)."""
+    return " ".join(sorted(key.split()))
+
+
+def score_key_batch(key: str, sorted_keys: Sequence[str], joined: Sequence[str],
+                    digits: Sequence[frozenset[str]], cutoff: float = 0.0) -> np.ndarray:
+    """:func:`score_keys` of one key against many, given their sorted-word and space-free forms and numbers.
+
+    Scores far below ``cutoff`` may come out lower than :func:`score_keys` would say (they are
+    not refined with the space-free comparison); scores at or above it are exact.
+    """
+    if not sorted_keys:
+        return np.zeros(0)
+    scores = process.cdist([sorted_key(key)], sorted_keys, scorer=fuzz.ratio, dtype=np.float32)[0].astype(np.float64)
+    near = np.nonzero((scores < 100.0) & (scores >= max(0.0, cutoff - 0.3) * 100.0))[0]
+    if len(near):
+        flat = process.cdist([key.replace(" ", "")], [joined[i] for i in near.tolist()], scorer=fuzz.ratio,
+                             dtype=np.float32)[0]
+        scores[near] = np.maximum(scores[near], flat)
+    scores /= 100.0
+    own = digits_of(key)
+    penalty = np.fromiter((d != own for d in digits), dtype=bool, count=len(digits))
+    scores[penalty] *= 0.85
+    for i in np.nonzero((scores >= cutoff) & (scores < 1.0))[0].tolist():  # few: the rest cannot pass anyway
+        scores[i] *= word_penalty(key, sorted_keys[i])
+    return scores
 
 
 def score_names(a: str, b: str) -> float:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 
 import pycountry
+from unidecode import unidecode
 
 MISSING = frozenset({"", "null", "none", "nan", "n/a", "na", "-", "--", "-0-", "0-", "нет данных", "#n/a"})
 
@@ -30,7 +31,11 @@ def is_missing(value: object) -> bool:
         return True
     if isinstance(value, str):
         # This is called for every cell: long strings cannot be a marker, skip the lower-casing.
-        return len(value) <= _MISSING_MAX and value.strip().lower() in MISSING
+        if len(value) > _MISSING_MAX:
+            value = value.strip()  # padded markers ("NULL      ") from fixed-width exports
+            if len(value) > _MISSING_MAX:
+                return False
+        return value.strip().lower() in MISSING
     if isinstance(value, float):
         return value != value
     return str(value).strip().lower() in MISSING
@@ -71,7 +76,7 @@ def _normalize_hs_text(value: str) -> str | None:
 
 
 def _normalize_hs(value: object) -> str | None:
-    """HS/TN VED code as digits (2–10), restoring a leading zero a spreadsheet dropped.
+    """HS/TN VED/GTIP code as digits (2–12), restoring a leading zero a spreadsheet dropped.
 
     >>> normalize_hs("8542.31"), normalize_hs("8542 31 000 0"), normalize_hs(30490), normalize_hs("NULL")
     ('854231', '8542310000', '030490', None)
@@ -85,13 +90,17 @@ def _normalize_hs(value: object) -> str | None:
         raise NormalizationError(f"HS code {value!r} is not numeric")
     if len(text) in (3, 5, 7, 9):
         text = "0" + text  # codes of chapters 01-09 lose their leading zero in spreadsheets
-    if len(text) < 2 or len(text) > 10:
-        raise NormalizationError(f"HS code {value!r} has {len(text)} digits (expected 2-10)")
+    if len(text) < 2 or len(text) > 12:  # national tariffs extend HS-6: TN VED 10 digits, Turkish GTIP 12
+        raise NormalizationError(f"HS code {value!r} has {len(text)} digits (expected 2-12)")
     return text
 
 
 # Names pycountry does not know, as written by customs vendors, in Russian and in Turkish.
 COUNTRY_ALIASES: dict[str, str] = {
+    "almanya": "DE", "hindistan": "IN", "japonya": "JP", "tayvan": "TW", "malezya": "MY",
+    "singapur": "SG", "ermenistan": "AM", "kirgizistan": "KG", "ozbekistan": "UZ", "iran": "IR",
+    "hong kong cin": "HK", "guney kore": "KR", "корея, республика": "KR", "китайская народная республика": "CN",
+    "сянган (гонконг)": "HK",
     "russia": "RU", "russian federation": "RU", "rf": "RU", "россия": "RU", "российская федерация": "RU",
     "rusya": "RU", "rusya federasyonu": "RU",
     "china": "CN", "prc": "CN", "peoples republic of china": "CN", "people's republic of china": "CN",
@@ -136,7 +145,7 @@ def _country_lookup(folded: str) -> str | None:
     try:
         hit = pycountry.countries.lookup(folded)
     except LookupError:
-        plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+        plain = " ".join(unidecode(folded).lower().replace("'", "").split())  # ı, İ, ş, ç as Latin letters
         if plain != folded and plain:
             return _country_lookup(plain)
         return None
@@ -212,6 +221,9 @@ def _normalize_date(value: object) -> str | None:
     raise NormalizationError(f"unreadable date {value!r}")
 
 
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def _plain_float(value: object) -> float | None:
     """The number of a plain ``1234.5`` text (the common case, read without the slow path)."""
     if isinstance(value, str) and value.replace(".", "", 1).isdigit():
@@ -229,11 +241,15 @@ def normalize_number(value: object, decimal_comma: bool = False) -> float | None
     (1234.5, 1234.5, 12.0)
     >>> normalize_number("12,500"), normalize_number("12,500", decimal_comma=True), normalize_number("1.234,5", True)
     (12500.0, 12.5, 1234.5)
+    >>> normalize_number("1.000", decimal_comma=True), normalize_number("0.5", decimal_comma=True)
+    (1000.0, 0.5)
     """
     if is_missing(value):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
+    elif decimal_comma and isinstance(value, str) and _DOT_THOUSANDS.fullmatch(value.strip()):
+        number = float(value.strip().replace(".", ""))  # 1.000 is a thousand where the comma is decimal
     elif (plain := _plain_float(value)) is not None:
         number = plain
     else:
@@ -279,11 +295,13 @@ def is_valid_inn(inn: str) -> bool:
     return False
 
 
-def normalize_inn(value: object) -> str | None:
-    """A Russian INN as 10 or 12 digits (check digits verified); None if missing.
+def normalize_inn(value: object, verify: bool = True) -> str | None:
+    """A Russian INN as 10 or 12 digits (check digits verified unless ``verify`` is off); None if missing.
 
     >>> normalize_inn(" 7722476458 "), normalize_inn(7722476458.0), normalize_inn("NULL")
     ('7722476458', '7722476458', None)
+    >>> normalize_inn("7722476459", verify=False)
+    '7722476459'
     """
     if is_missing(value):
         return None
@@ -292,8 +310,10 @@ def normalize_inn(value: object) -> str | None:
     text = str(value).strip().replace(" ", "")
     if len(text) in (9, 11) and text.isdigit():
         text = "0" + text  # a spreadsheet dropped the leading zero
-    if not is_valid_inn(text):
-        raise NormalizationError(f"invalid INN {value!r} (10 or 12 digits with matching check digits)")
+    if not (len(text) in (10, 12) and text.isdigit() and text.isascii()):
+        raise NormalizationError(f"invalid INN {value!r} (expected 10 or 12 digits)")
+    if verify and not is_valid_inn(text):
+        raise NormalizationError(f"invalid INN {value!r} (check digits do not match)")
     return text
 
 

@@ -12,6 +12,7 @@ import codecs
 import csv
 import gzip
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -92,28 +93,43 @@ def detect_encoding(sample: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample, cp_isolation=ENCODING_CANDIDATES).best()
-    if best is None:
-        return "latin-1"  # decodes every byte; nothing is lost, the rows show what came in
-    return str(best.encoding).replace("_", "-")
+    guess = str(best.encoding).replace("_", "-") if best is not None else "cp1252"
+    # Short samples fool statistical detection; Cyrillic text in a single-byte code page is mostly
+    # high bytes, Latin text with accents mostly ASCII letters.
+    high = sum(b >= 0xC0 for b in sample)
+    ascii_letters = sum(65 <= b <= 90 or 97 <= b <= 122 for b in sample)
+    if guess not in ("cp1251", "koi8-r", "cp866") and high > 0.4 * (high + ascii_letters):
+        return "cp1251"
+    return guess
 
 
-def sniff_delimiter(lines: Sequence[str]) -> str:
-    """The delimiter that splits the sample lines into the most, most consistent fields.
+def _sample_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    """The first ``limit`` records of a text sample, parsed as the streaming reader will."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in islice(reader, limit):
+            rows.append(row)
+    except csv.Error:
+        pass  # a broken record ends the sample; the streaming reader quarantines it
+    return rows
 
-    >>> sniff_delimiter(["a;b;c", "1,5;2;3"]), sniff_delimiter(["a\\tb", "1\\t2"])
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the sample's records into the most, most consistent fields.
+
+    >>> sniff_delimiter("a;b;c\\n1,5;2;3\\n"), sniff_delimiter("a\\tb\\n1\\t2\\n")
     (';', '\\t')
     """
     best, best_score = ",", (-1.0, 0)
     for delim in DELIMITERS:
-        try:
-            counts = [len(r) for r in csv.reader(lines, delimiter=delim) if r]
-        except csv.Error:  # binary junk (e.g. a bare carriage return in a field): not this delimiter
+        counts = [len(r) for r in _sample_rows(text, delim, 200) if r]
+        if not counts:
             continue
-        if not counts or max(counts) < 2:
+        modal, hits = Counter(counts).most_common(1)[0]  # the usual width; ragged rows do not sway it
+        if modal < 2:
             continue
-        widest = max(counts)
-        share = sum(c == widest for c in counts) / len(counts)
-        score = (share, widest)
+        score = (hits / len(counts), modal)
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -161,13 +177,10 @@ class DelimitedReader:
         sample = self._sample()
         self.encoding = encoding or detect_encoding(sample)
         text = sample.decode(self.encoding, errors="replace")
-        lines = [line.rstrip("\r") for line in text.split("\n")]
-        lines = lines[:-1] if len(lines) > 1 else lines  # the last sample line may be cut
-        self.delimiter = delimiter or sniff_delimiter(lines[:200])
-        try:
-            rows = list(csv.reader(lines[:HEADER_SCAN_ROWS], delimiter=self.delimiter))
-        except csv.Error as exc:
-            raise ReadError(f"{path}: not a readable text table ({exc})") from exc
+        if len(sample) >= SAMPLE_BYTES and "\n" in text:
+            text = text[:text.rindex("\n") + 1]  # the last sample line may be cut
+        self.delimiter = delimiter or sniff_delimiter(text)
+        rows = _sample_rows(text, self.delimiter, HEADER_SCAN_ROWS)
         self.header_index = find_header(rows)
         self.info = TableInfo(path, "csv", clean_header(rows[self.header_index]), self.encoding, self.delimiter,
                               compression, decimal_comma=self.delimiter == ";" or _decimal_comma(rows),
@@ -176,15 +189,20 @@ class DelimitedReader:
 
     def _open_binary(self) -> IO[bytes]:
         if self.compression == "gzip":
-            return gzip.open(self.path, "rb")
+            return gzip.GzipFile(self.path, "rb")  # type: ignore[return-value]
         return open(self.path, "rb")
 
     def _sample(self) -> bytes:
+        pieces: list[bytes] = []
         try:
             with self._open_binary() as handle:
-                return handle.read(SAMPLE_BYTES)
-        except (OSError, EOFError) as exc:
+                while sum(map(len, pieces)) < SAMPLE_BYTES and (piece := handle.read(1 << 14)):
+                    pieces.append(piece)
+        except EOFError:
+            pass  # a truncated gzip stream: sample what there is; the rows past the cut are quarantined
+        except OSError as exc:
             raise ReadError(f"{self.path}: cannot read: {exc}") from exc
+        return b"".join(pieces)
 
     def chunks(self) -> Iterator[list[RawRow]]:
         """Data rows after the header in chunks, located by the physical line they start on."""

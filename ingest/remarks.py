@@ -13,7 +13,7 @@ _ID = re.compile(
     r"(?P<label>Tax ID No\.|Registration Number|Registration ID|Government Gazette Number|Legal Entity Number|"
     r"Unified Social Credit Code(?: \(USCC\))?|National ID No\.|Business Registration Number|Company Number|"
     r"UK Company Number|Identification Number|Public Registration Number|Commercial Registry Number|"
-    r"Trade License No\.|V\.A\.T\. Number|Vessel Registration Identification(?: IMO)?|Aircraft Tail Number|"
+    r"Trade License No\.|V\.A\.T\. Number|Vessel Registration Identification IMO|Vessel Registration Identification|Aircraft Tail Number|"
     r"Passport|SWIFT/BIC|Istanbul Chamber of Comm\. No\.|Central Registration System Number)"
     r"\s+(?P<value>[A-Za-z0-9][A-Za-z0-9./-]*)(?:\s+\((?P<country>[^)]+)\))?"
 )
@@ -76,7 +76,7 @@ def identifier_of(label: str, value: str, country: str | None) -> str:
         return f"uscc:{value.upper()}"
     if label == "Legal Entity Number":
         return f"lei:{value.upper()}"
-    if label.startswith("Vessel Registration Identification"):
+    if label.endswith(" IMO") and digits:
         return f"imo:{value.removeprefix('IMO').strip()}"
     return f"reg:{country or 'XX'}-{value}"
 

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import numpy as np
+
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
 from graph.stores import GraphStore, WriteResult
 from graph.stores.frames import load_props
 from ingest.keys import normalize_identifier
-from ingest.names import GENERIC_WORDS, blocking_keys, match_key, score_keys
+from ingest.names import GENERIC_WORDS, blocking_keys, digits_of, match_key, score_key_batch, score_keys, sorted_key
 
 EXTRACTOR = "resolver/1"
 DEFAULT_THRESHOLD = 0.92
@@ -35,7 +37,9 @@ DEFAULT_REVIEW_BAND = 0.82
 STRONG_SCHEMES = frozenset({"inn", "ogrn", "uscc", "lei", "imo", "vkn"})
 COUNTRY_PENALTY = 0.75   # same name, different registered countries: different companies by default
 MAX_POSTINGS = 400       # blocking keys shared by more entries than this are too common to block on
-MAX_CANDIDATES = 60      # candidates scored per query name, best blocking overlap first
+ONE_WORD_THRESHOLD = 0.945  # fuzzy matches of one-word names need this much (Kronshtadt/Kronstadt 0.947)
+MAX_IDENTIFIER_HOLDERS = 20  # an "identifier" shared by more entities than this identifies nothing
+MAX_CANDIDATES = 30      # candidates scored per query name, best blocking overlap first
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +145,23 @@ def profiles_from_store(store: GraphStore, types: Sequence[NodeType] = (NodeType
     return out
 
 
+def usable_identifier(ident: str) -> bool:
+    """Identifiers that can decide a match: known registries, or a country-qualified registration number.
+
+    >>> usable_identifier("inn:7704274402"), usable_identifier("reg:XX-C"), usable_identifier("reg:CN-91440300")
+    (True, False, True)
+    """
+    scheme, _, value = ident.partition(":")
+    if scheme in STRONG_SCHEMES or scheme in ("ofac", "duns", "kpp"):
+        return True
+    if scheme == "reg":
+        country, _, number = value.partition("-")
+        return country != "XX" and sum(c.isdigit() for c in number) >= 5
+    return False
+
+
 def _identifier_verdict(a: Profile, b: Profile) -> tuple[str, str] | None:
-    shared = sorted(a.identifiers & b.identifiers)
+    shared = sorted(i for i in a.identifiers & b.identifiers if usable_identifier(i))
     if shared:
         return "identifier:" + shared[0].split(":", 1)[0], shared[0]
     a_schemes = {i.split(":", 1)[0]: i for i in a.identifiers if i.split(":", 1)[0] in STRONG_SCHEMES}
@@ -195,6 +214,11 @@ class NameIndex:
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._by_ident: dict[str, list[str]] = defaultdict(list)
+        self._keys: list[str] = []                           # per entry: match key, key without spaces, numbers
+        self._sorted: list[str] = []
+        self._joined: list[str] = []
+        self._digits: list[frozenset[str]] = []
+        self._arrays: dict[str, np.ndarray] = {}
         for profile in profiles:
             self.add(profile)
 
@@ -231,22 +255,75 @@ class NameIndex:
                 continue
             pos = len(self._entries)
             self._entries.append((profile.id, name, key))
+            self._keys.append(key)
+            self._sorted.append(sorted_key(key))
+            self._joined.append(key.replace(" ", ""))
+            self._digits.append(digits_of(key))
             self._by_key[key].append(pos)
             for block in blocking_keys(key):
                 self._postings[block].append(pos)
+                self._arrays.pop(block, None)
+            self._arrays.pop("ntokens", None)
 
-    def _candidates(self, key: str) -> list[int]:
+    def _array(self, block: str) -> np.ndarray:
+        arr = self._arrays.get(block)
+        if arr is None:
+            arr = self._arrays[block] = np.asarray(self._postings[block], dtype=np.int64)
+        return arr
+
+    def _candidates(self, key: str) -> np.ndarray:
         blocks = [b for b in blocking_keys(key) if b in self._postings]
         usable = [b for b in blocks if len(self._postings[b]) <= MAX_POSTINGS and b.rstrip("*") not in GENERIC_WORDS]
         if not usable and blocks:  # only common words: use the rarest one
             usable = [min(blocks, key=lambda b: len(self._postings[b]))]
-        votes: Counter[int] = Counter()
-        for block in usable:
-            postings = self._postings[block]
-            weight = 1.0 / math.log(2 + len(postings))
-            for pos in postings:
-                votes[pos] += weight
-        return [pos for pos, _ in votes.most_common(MAX_CANDIDATES)]
+        if not usable:
+            return np.zeros(0, dtype=np.int64)
+        arrays = [self._array(b) for b in usable]
+        positions = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        unique, inverse = np.unique(positions, return_inverse=True)
+        if len(unique) <= MAX_CANDIDATES:
+            return unique
+        weights = np.concatenate([np.full(len(a), 1.0 / math.log(2 + len(a))) for a in arrays])
+        votes = np.bincount(inverse, weights=weights)
+        return unique[np.argpartition(-votes, MAX_CANDIDATES)[:MAX_CANDIDATES]]
+
+    def _scored(self, key: str, limit: int, min_score: float, partial: bool) -> dict[int, tuple[float, str]]:
+        """Entry positions scoring at least ``min_score`` before the country rule, with their method."""
+        exact = self._by_key.get(key, [])
+        hits: dict[int, tuple[float, str]] = {pos: (1.0, "exact") for pos in exact}
+        if len(exact) >= limit:
+            return hits
+        candidates = [p for p in self._candidates(key).tolist() if p not in hits]
+        scores = score_key_batch(key, [self._sorted[p] for p in candidates], [self._joined[p] for p in candidates],
+                                 [self._digits[p] for p in candidates], cutoff=min_score)
+        for i in np.nonzero(scores >= min_score)[0].tolist():
+            hits[candidates[i]] = (float(scores[i]), "fuzzy")
+        if partial:
+            positions, contained = self._contained(key)
+            for pos, score in zip(positions.tolist(), contained.tolist(), strict=True):
+                if score >= min_score and score > hits.get(pos, (0.0, ""))[0]:
+                    hits[pos] = (score, "contained")
+        return hits
+
+    def _contained(self, key: str, cap: int = 200) -> tuple[np.ndarray, np.ndarray]:
+        """Entries holding every word of the key (one of them distinctive), with :func:`contained_score`."""
+        words = set(key.split())
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        if not words or words <= GENERIC_WORDS or any(w not in self._postings for w in words):
+            return empty
+        arrays = sorted((self._array(w) for w in words), key=len)
+        common = arrays[0]
+        for other in arrays[1:]:
+            common = np.intersect1d(common, other, assume_unique=True)
+        if not len(common):
+            return empty
+        if "ntokens" not in self._arrays:
+            self._arrays["ntokens"] = np.asarray([len(set(k.split())) for k in self._keys], dtype=np.float64)
+        scores = np.round(0.8 + 0.2 * len(words) / self._arrays["ntokens"][common], 4)
+        if len(common) > cap:
+            top = np.argpartition(-scores, cap)[:cap]
+            common, scores = common[top], scores[top]
+        return common, scores
 
     def lookup(self, name: str, country: str | None = None, identifiers: Iterable[str] = (),
                limit: int = 10, min_score: float = DEFAULT_REVIEW_BAND, partial: bool = False) -> list[Match]:
@@ -269,21 +346,13 @@ class NameIndex:
                 offer(Match(eid, 1.0, "identifier:" + ident.split(":", 1)[0], ident, self.profiles[eid].country))
         key = match_key(name)
         if key:
-            exact = self._by_key.get(key, [])
-            positions = exact if len(exact) >= limit else [*exact, *self._candidates(key)]
-            for pos in positions:
-                eid, entry_name, entry_key = self._entries[pos]
-                score = 1.0 if entry_key == key else score_keys(key, entry_key)
-                method = "exact" if entry_key == key else "fuzzy"
-                if partial and score < 1.0:
-                    contained = contained_score(key, entry_key)
-                    if contained > score:
-                        score, method = contained, "contained"
+            for pos, (score, method) in self._scored(key, limit, min_score, partial).items():
+                eid = self._entries[pos][0]
                 other = self.profiles[eid].country
                 if country and other and country != other:
                     score *= COUNTRY_PENALTY
                 if score >= min_score:
-                    offer(Match(eid, round(score, 4), method, entry_name, other))
+                    offer(Match(eid, round(score, 4), method, self._entries[pos][1], other))
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.method != "exact", m.entity_id))
         return ranked[:limit]
 
@@ -291,12 +360,15 @@ class NameIndex:
         """Ids of entities that may be the same as ``profile`` (shared identifier or blocking key)."""
         seen = {profile.id}
         for ident in profile.identifiers:
-            for eid in self._by_ident.get(ident, ()):
+            holders = self._by_ident.get(ident, ())
+            if not usable_identifier(ident) or len(holders) > MAX_IDENTIFIER_HOLDERS:
+                continue
+            for eid in holders:
                 if eid not in seen:
                     seen.add(eid)
                     yield eid
         for name in profile.names:
-            for pos in self._candidates(match_key(name)):
+            for pos in self._candidates(match_key(name)).tolist():
                 eid = self._entries[pos][0]
                 if eid not in seen:
                     seen.add(eid)
@@ -313,6 +385,14 @@ def contained_score(query_key: str, entry_key: str) -> float:
     if not query or not query <= entry or query <= GENERIC_WORDS:
         return 0.0
     return round(0.8 + 0.2 * len(query) / len(entry), 4)
+
+
+def _one_word(evidence: str) -> bool:
+    """True when either matched name (quoted in the evidence) has a one-word match key."""
+    import re
+
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", evidence)[:2]
+    return any(len(match_key(a or b).split()) == 1 for a, b in names)
 
 
 def decide(score: float, method: str, threshold: float, review_band: float) -> str | None:
@@ -342,6 +422,12 @@ def find_decisions(profiles: Sequence[Profile], threshold: float = DEFAULT_THRES
                 continue
             score, method, evidence = score_profiles(profile, other)
             verdict = decide(score, method, threshold, review_band)
+            if verdict == "match" and profile.type == NodeType.PERSON.value and not method.startswith("identifier"):
+                verdict = "review"  # people with the same or similar names are merged on identifiers only
+                evidence += "; person without shared identifier: review"
+            elif verdict == "match" and method == "fuzzy" and score < ONE_WORD_THRESHOLD and _one_word(evidence):
+                verdict = "review"  # "Souriau" ~ "Souria": one-word names need a closer score
+                evidence += f"; one-word name below {ONE_WORD_THRESHOLD}: review"
             if verdict:
                 out.append(Decision(profile.id, other_id, score, method, verdict, evidence))
     return out

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.schema import Edge, EdgeType, Node, NodeType, Record
@@ -92,3 +94,28 @@ class ScreenIndex:
             hits.append(ScreenHit(name, match.entity_id, profile.name, profile.country, match.score, match.method,
                                   match.matched_name, tuple(dict.fromkeys(self.listings.get(match.entity_id, [])))))
         return hits
+
+    def screen_many(self, names: Sequence[str], country: str | None = None, limit: int = 10,
+                    min_score: float = DEFAULT_REVIEW_BAND, workers: int = 1) -> list[list[ScreenHit]]:
+        """Screen many names; ``workers`` > 1 forks processes that share this index (Linux/macOS)."""
+        if workers <= 1 or len(names) < 1000 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.screen(n, country=country, limit=limit, min_score=min_score) for n in names]
+        global _SHARED
+        _SHARED = (self, country, limit, min_score)
+        size = max(1, len(names) // (workers * 8))
+        chunks = [list(names[i:i + size]) for i in range(0, len(names), size)]
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+                parts = pool.map(_screen_chunk, chunks)
+        finally:
+            _SHARED = None
+        return [hits for part in parts for hits in part]
+
+
+_SHARED: tuple[ScreenIndex, str | None, int, float] | None = None
+
+
+def _screen_chunk(names: list[str]) -> list[list[ScreenHit]]:
+    assert _SHARED is not None
+    index, country, limit, min_score = _SHARED
+    return [index.screen(n, country=country, limit=limit, min_score=min_score) for n in names]

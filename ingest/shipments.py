@@ -14,8 +14,8 @@ from graph.goods import chpl_entry, describe_hs, goods_category
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, node_id
 from ingest.keys import company_key, normalize_identifier
 from ingest.normalize import (
-    NormalizationError, clean_text, country_name, is_missing, normalize_country, normalize_date, normalize_hs,
-    normalize_number, split_glued_identifiers,
+    NormalizationError, clean_text, country_name, is_missing, is_valid_inn, normalize_country, normalize_date,
+    normalize_hs, normalize_number, split_glued_identifiers,
 )
 
 # Fields of the canonical layout (also the header of canonical CSV files).
@@ -170,6 +170,9 @@ class ShipmentBuilder:
         props: dict[str, Any] = {}
         if identifiers:
             props["identifiers"] = list(dict.fromkeys(identifiers))
+            unverified = [i for i in identifiers if i.startswith("inn:") and not is_valid_inn(i[4:])]
+            if unverified:
+                props["unverified_identifiers"] = unverified  # check digits do not match: a typo or a fake
         if alias and alias != name:
             props["aliases"] = [name, alias]
         for k, v in extra.items():

@@ -118,6 +118,7 @@ class BoltServer:
         self.user = USER
         self.password = secrets.token_urlsafe(18)
         self.process: subprocess.Popen[bytes] | None = None
+        self.tie_to_parent = True  # the JVM gets SIGKILL if this Python process dies without stopping it
 
     @property
     def uri(self) -> str:
@@ -151,6 +152,8 @@ class BoltServer:
             BoltServerError: java exited, or the server was not ready within ``timeout`` seconds
                 (it is killed then); the message carries the end of the server log.
         """
+        if self.process is not None:
+            raise BoltServerError(f"this server was already started on {self.uri}")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # The root password goes in through a java @argfile readable by us alone: not on the command line.
         secret = self.data_dir / "password.args"
@@ -161,6 +164,7 @@ class BoltServer:
             self.process = subprocess.Popen(
                 [command[0], f"@{secret}", *command[1:]], cwd=self.data_dir, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
+                preexec_fn=_die_with_parent if self.tie_to_parent else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -201,6 +205,14 @@ class BoltServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGKILL it when the parent dies (no orphaned servers)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def stop_process_group(pid: int, timeout: float, wait: object = None) -> None:
@@ -278,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "start":
             if not args.dir:
                 parser.error("start needs --dir (to find the server again for 'stop')")
-            server = BoltServer(args.dir, args.port).start(args.timeout)
+            server = BoltServer(args.dir, args.port)
+            server.tie_to_parent = False  # it outlives this command until 'stop'
+            server.start(args.timeout)
             state = {"pid": server.process.pid if server.process else None, **server.env()}
             state_file = Path(args.dir) / "server.json"
             state_file.write_text(json.dumps(state), "utf-8")

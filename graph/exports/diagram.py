@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from graph.exports.records import visible_controls
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 180, 58, 110, 26, 12
-NAME_CHARS = 26
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 200, 58, 150, 26, 12
+NAME_CHARS = 24  # ~7 px per bold 12 px character fits the 200 px box; the full name is in <title>
 # Defined once per document (ids must be unique); every diagram refers to it as url(#arrow).
-MARKER = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+MARKER = ('<svg width="0" height="0" class="defs" aria-hidden="true"><defs>'
+          '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs></svg>')
 
 
@@ -52,7 +53,8 @@ class Arrow:
     href: str = ""
 
 
-def layered_positions(ids: Sequence[str], arrows: Sequence[Arrow], roots: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
+def layered_positions(ids: Sequence[str], arrows: Sequence[Arrow],
+                      roots: Sequence[str] = ()) -> dict[str, tuple[int, int]]:
     """Column and row per box: breadth-first layers along the arrows from the roots (else sources)."""
     following: dict[str, list[str]] = {i: [] for i in ids}
     has_incoming: set[str] = set()
@@ -108,8 +110,8 @@ def svg_diagram(boxes: Sequence[Box], arrows: Sequence[Arrow], roots: Sequence[s
         x2, y2 = (tx, ty + BOX_H // 2) if tx > sx else (tx + BOX_W // 2, ty + (0 if ty > sy else BOX_H))
         mx, my = (x1 + x2) // 2, (y1 + y2) // 2
         line = (f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="arrow" marker-end="url(#arrow)"/>'
-                f'<text x="{mx}" y="{my - 6}" class="above">{esc(_short(arrow.above, 20))}</text>'
-                f'<text x="{mx}" y="{my + 13}" class="below">{esc(_short(arrow.below, 20))}</text>')
+                f'<text x="{mx}" y="{my - 6}" class="above">{esc(_short(arrow.above, 21))}</text>'
+                f'<text x="{mx}" y="{my + 13}" class="below">{esc(_short(arrow.below, 21))}</text>')
         parts.append(f'<a href="{esc(arrow.href)}">{line}</a>' if arrow.href else line)
     for box in boxes:
         x, y = corner(box.id)

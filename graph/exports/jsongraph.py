@@ -20,7 +20,7 @@ def node_link_data(mat: Materialized) -> dict[str, Any]:
     nodes = [{"id": nid, **node_record(nid, node)} for nid, node in mat.nodes.items()]
     edges = [{"source": e.source, "target": e.target, "key": eid, "id": eid, **edge_record(eid, e)}
              for eid, e in mat.edges.items()]
-    graph = {"name": mat.title, "generator": "transship"}
+    graph: dict[str, Any] = {"name": mat.title, "generator": "transship"}
     if mat.paths:
         graph["paths"] = [{"edges": list(p.edge_ids), "nodes": list(p.node_ids), "score": p.score}
                           for p in mat.paths]

@@ -19,7 +19,9 @@ import orjson
 from graph.schema import Edge, Evidence, Node
 
 NODE_BASE = ("type", "key", "name", "country", "label")
-EDGE_BASE = ("type", "edge_key", "key", "date", "hs_code", "value_usd", "quantity", "origin_country", "confidence", "label")
+EDGE_BASE = (
+    "type", "edge_key", "key", "date", "hs_code", "value_usd", "quantity", "origin_country", "confidence", "label",
+)
 EVIDENCE_FIELDS = ("source", "locator", "extractor", "confidence", "observed", "excerpt")
 LIST_JOIN = "; "
 
@@ -170,6 +172,8 @@ def coerce(value: Scalar, kind: str) -> Scalar:
     """A value in the attribute's kind (ints widen to float; anything becomes text for ``string``)."""
     if kind == "double":
         return float(value)
-    if kind == "string" and not isinstance(value, str):
-        return str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, float) else str(value)
-    return value
+    if kind != "string" or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)

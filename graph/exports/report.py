@@ -29,7 +29,9 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 6px;border-bott
 h3{font-size:15px;margin:14px 0 4px}.meta{color:#555}
 table{border-collapse:collapse;width:100%;margin:4px 0 10px}th,td{border:1px solid #d0d0d0;padding:3px 6px;
 text-align:left;vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere}th{background:#f2f2f2}
-td.num{text-align:right;white-space:nowrap}.excerpt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+td.num{text-align:right;white-space:nowrap}
+table.hops td,th{white-space:nowrap}table.hops td.name{white-space:normal}table.evidence td{min-width:6em}
+.excerpt{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .diagram{max-width:100%;height:auto;display:block;margin:6px 0}
 .diagram rect{fill:#eef3fb;stroke:#35608f}.diagram .Company rect{fill:#eef3fb}
 .diagram .Person rect{fill:#f7eefb;stroke:#7a3f8f}.diagram .Country rect,.diagram .Good rect{fill:#f4f4f4;stroke:#777}
@@ -106,7 +108,8 @@ class _PathParts:
         if edge_id not in self.cells:
             mat, e = self.mat, self.mat.edges[edge_id]
             self.cells[edge_id] = (
-                f"<td>{esc(mat.label(e.source))}</td><td>{esc(mat.label(e.target))}</td>"
+                f"<td class=\"name\">{esc(mat.label(e.source))}</td>"
+                f"<td class=\"name\">{esc(mat.label(e.target))}</td>"
                 f"<td>{esc(e.type.value)}</td><td>{esc(e.date or '')}</td><td>{esc(e.hs_code or '')}</td>"
                 f"<td class=\"num\">{_money(e.value_usd)}</td><td class=\"num\">{e.confidence:.2f}</td>"
                 f"<td><a href=\"#{_anchor('e', edge_id)}\">{len(e.evidence)} item(s)</a></td>")
@@ -121,8 +124,8 @@ def _path_section(parts: _PathParts, rank: int, path: PathView) -> str:
     score = "" if path.score is None else f" · score {path.score:.3f}"
     return (f"<section class=\"path\" id=\"path-{rank}\"><h3>Path {rank}{score} · {len(path.edge_ids)} hop(s)</h3>"
             f"{svg_diagram(boxes, arrows, roots=path.node_ids[:1])}"
-            "<table><tr><th>#</th><th>from</th><th>to</th><th>type</th><th>date</th><th>HS</th><th>value</th>"
-            f"<th>confidence</th><th>evidence</th></tr>{hops}</table></section>")
+            "<table class=\"hops\"><tr><th>#</th><th>from</th><th>to</th><th>type</th><th>date</th><th>HS</th>"
+            f"<th>value</th><th>confidence</th><th>evidence</th></tr>{hops}</table></section>")
 
 
 def _edge_section(mat: Materialized, edge_id: str, edge: Edge) -> str:

@@ -424,13 +424,28 @@ class EmbeddedStore:
 
     def evidence_of(self, ids: Iterable[str]) -> dict[str, tuple[Evidence, ...]]:
         """Evidence per node or edge id (ids without evidence are left out)."""
+        owners = list(dict.fromkeys(ids))
+        if not owners:
+            return {}
+        if "evidence_groups" not in self._derived and len(owners) < 10_000:
+            # one vectorised scan beats building the owner groups (seconds on a million rows) for a few ids
+            part = self._evidence[self._evidence["owner"].isin(owners).to_numpy()]
+            records = part.to_dict("records")
+            grouped: dict[str, list[Evidence]] = {}
+            for row in records:
+                grouped.setdefault(row["owner"], []).append(evidence_from_row(row))
+            return {owner: tuple(grouped[owner]) for owner in owners if owner in grouped}
         groups = self._evidence_groups()
+        wanted = [(owner, np.sort(rows)) for owner in owners if (rows := groups.get(owner)) is not None]
+        if not wanted:
+            return {}
+        # one take for all owners: row-wise iloc on Arrow-backed frames costs milliseconds per call
+        records = self._evidence.iloc[np.concatenate([rows for _, rows in wanted])].to_dict("records")
         out: dict[str, tuple[Evidence, ...]] = {}
-        for owner in ids:
-            rows = groups.get(owner)
-            if rows is not None:
-                part = self._evidence.iloc[np.sort(rows)]
-                out[owner] = tuple(evidence_from_row(r) for r in part.to_dict("records"))
+        at = 0
+        for owner, rows in wanted:
+            out[owner] = tuple(evidence_from_row(r) for r in records[at:at + len(rows)])
+            at += len(rows)
         return out
 
     def get_node(self, node_id: str) -> Node | None:

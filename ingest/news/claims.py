@@ -7,7 +7,8 @@ parser ran, the subject of a supply verb comes from the parse instead. Results g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -312,9 +313,7 @@ def _sentences(doc: Doc) -> list[Span]:
     return [Span(doc, a, b) for a, b in zip(starts, ends, strict=True) if b > a]
 
 
-def _with(claim: Claim, **changes: object) -> Claim:
-    from dataclasses import replace
-
+def _with(claim: Claim, **changes: Any) -> Claim:
     return replace(claim, **changes)
 
 

@@ -56,34 +56,45 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 
 def extract_documents(nlp: Language, items: Iterable[NewsDocument | Rejected], index: NameIndex | None = None,
                       stats: NewsStats | None = None) -> Iterator[Record | Rejected]:
-    """Records of each document; a document that fails in the pipeline becomes a Rejected item."""
+    """Records of each document, streamed chunk by chunk; a chunk that fails in the pipeline becomes a
+    Rejected item (the rest of the document and the batch go on)."""
     stats = stats if stats is not None else NewsStats()
     for item in items:
         if isinstance(item, Rejected):
             stats.skipped += 1
             yield item
             continue
-        try:
-            records = list(_document_records(nlp, item, index))
-        except (ValueError, MemoryError, RecursionError) as exc:
-            stats.skipped += 1
-            log.warning("skipped %s: %s", item.id, exc)
-            yield Rejected(item.id, "document", f"pipeline: {type(exc).__name__}: {exc}"[:500])
-            continue
-        stats.documents += 1
-        stats.words += item.words
-        for record in records:
-            stats.count(record)
+        read = False
+        for record in _document_records(nlp, item, index):
+            if isinstance(record, Rejected):
+                log.warning("skipped %s %s: %s", item.id, record.locator, record.reason)
+            else:
+                read = True
+                stats.count(record)
             yield record
+        if read:
+            stats.documents += 1
+            stats.words += item.words
+        else:
+            stats.skipped += 1
 
 
-def _document_records(nlp: Language, document: NewsDocument, index: NameIndex | None) -> Iterator[Record]:
+def _document_records(nlp: Language, document: NewsDocument, index: NameIndex | None
+                      ) -> Iterator[Record | Rejected]:
     builder = DocRecords(document, index)
-    yield builder.document_node()
-    pieces = list(chunks(document.text))
-    for (offset, _), doc in zip(pieces, nlp.pipe(text for _, text in pieces), strict=True):
-        yield from builder.mentions(doc, offset)
-        yield from builder.claims(doc, offset)
+    started = False
+    for offset, text in chunks(document.text):
+        try:
+            doc = nlp(text)
+            records = [*builder.mentions(doc, offset), *builder.claims(doc, offset)]
+        except (ValueError, MemoryError, RecursionError) as exc:
+            reason = f"pipeline: {type(exc).__name__}: {exc}"[:500]
+            yield Rejected(document.id, f"chars {offset}-{offset + len(text)}", reason)
+            continue
+        if not started:
+            started = True
+            yield builder.document_node()
+        yield from records
 
 
 def load_news(paths: Iterable[str | Path], nlp: Language, index: NameIndex | None = None,

@@ -91,6 +91,7 @@ NAME_STOPWORDS = frozenset({
     "We", "Our", "Such", "All", "Among", "Under", "Over", "Despite", "Although", "Because", "If", "Then", "Later",
     "Earlier", "Shipments", "Reporting", "Documents", "Invoices", "Until",
     "Mr.", "Ms.", "Mrs.", "Dr.", "Director", "General", "Chief", "Executive", "Russian", "Chinese", "Turkish",
+    "President", "Secretary", "Minister", "Deputy", "Chairman", "Prime", "Senator", "Ambassador", "Governor",
 })
 # Name connectors allowed inside a run when followed by another name word ("Institute of Physics", "Sanayi ve").
 CONNECTORS = frozenset({"of", "and", "&", "ve", "z", "de", "der", "for", "named", "After", "s"})

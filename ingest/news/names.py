@@ -67,6 +67,31 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _plausible_short_form(name: list[str], short: tuple[str, ...], bold: bool) -> bool:
+    """A "(Short)" after a name names it when it shares a word with it, is its initials, or follows a bold name."""
+    if bold:
+        return True
+    folded = {w.lower()[:4] for w in name if len(w) >= 3}
+    if any(w.lower()[:4] in folded for w in short if len(w) >= 3):
+        return True
+    initials = "".join(w[0] for w in name if w[:1].isupper())
+    letters = "".join(short).replace(".", "")
+    return letters.isupper() and _subsequence(letters, initials)
+
+
+def _subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
+def clean_name(text: str) -> str:
+    """A name without bold markers and quotes, spaces collapsed ("ООО «Ромашка»" -> "ООО Ромашка")."""
+    return " ".join(text.replace("*", " ").translate(_NO_QUOTES).split())
+
+
+_NO_QUOTES = str.maketrans({q: " " for q in _QUOTES})
+
+
 class NameFinder:
     """Finds ORG and PERSON names, their aliases and countries, and sets ``doc.ents``."""
 
@@ -196,6 +221,9 @@ class NameFinder:
     def _classify(self, doc: Doc, start: int, end: int, bold: bool) -> str | None:
         tv = token_view(doc)
         words = [t.text for t in tv[start:end]]
+        core = [w for w in words if w not in lx.SUFFIX_FORMS and w not in lx.PREFIX_FORMS and w.isalnum()]
+        if len(core) <= 1 and all(w in lx.ORG_WORDS for w in core):
+            return None  # "Export", "Trading Co.": no distinctive word, not a name
         if any(w in lx.SUFFIX_FORMS or w in lx.PREFIX_FORMS or w in lx.ORG_WORDS for w in words):
             return "ORG"
         if any(_CJK_COMPANY.search(w) for w in words):
@@ -233,7 +261,7 @@ class NameFinder:
 
     def _country_left(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         tv = token_view(doc)
-        i, between = ent.start - 1, []
+        i, between = ent.start - 1, list[str]()
         sent_start = sentence_start(tv, ent.start)
         while i > sent_start and tv[i].text in _SKIPPABLE:
             i -= 1
@@ -268,9 +296,12 @@ class NameFinder:
     def _country_right(self, doc: Doc, ent: Span, gpe: dict[int, Span], owners: dict[int, Span]) -> str | None:
         tv = token_view(doc)
         i, n = ent.end, len(doc)
-        short = self._short_form(doc, ent.end)
-        if short is not None:
-            i = short[1] + 1
+        while i < n and tv[i].text in _SKIPPABLE:
+            i += 1
+        if i < n and tv[i].text == "(":  # skip "(Short)" or "(FICTIONAL)"
+            close = next((k for k in range(i + 1, min(n, i + 10)) if tv[k].text == ")"), None)
+            if close is not None:
+                i = close + 1
         while i < n and tv[i].text in _SKIPPABLE | {")"}:
             i += 1
         if i + 1 < n and tv[i].lower_ in ("of", "in") and i + 1 in gpe and gpe[i + 1].text not in lx.DEMONYMS:
@@ -287,7 +318,7 @@ class NameFinder:
         for k in range(i, min(n, i + 7)):
             tok = tv[k]
             if k in gpe:
-                if words and words[-1] == "in" and set(words) & _LOCATION_WORDS:
+                if words and words[-1] == "in" and set(words) & (_LOCATION_WORDS | lx.ORG_CUES):
                     return gpe[k].kb_id_
                 if not words and seen[-1] in ("a", "an", "is", "are", "was", "were"):
                     after = [t.lower_ for t in tv[gpe[k].end:gpe[k].end + 5]]
@@ -337,9 +368,9 @@ class NameFinder:
             if label:
                 candidates.append(Span(doc, start, end, label=label, kb_id="rule"))
         for hit in _CJK_COMPANY.finditer(doc.text):
-            span = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
-            if span is not None:
-                candidates.append(span)
+            cjk = doc.char_span(hit.start(), hit.end(), label="ORG", kb_id="rule", alignment_mode="expand")
+            if cjk is not None:
+                candidates.append(cjk)
         if self.use_model_entities and self.model_ner:
             candidates.extend(Span(doc, e.start, e.end, label="ORG" if e.label_ == "ORG" else "PERSON",
                                    kb_id="model") for e in doc.ents if e.label_ in ("ORG", "PERSON"))
@@ -354,13 +385,18 @@ class NameFinder:
         tv = token_view(doc)
         aliases: dict[tuple[str, ...], Span] = {}
         first_words: dict[str, Span] = {}
+        short_forms: dict[tuple[str, ...], list[Span]] = {}
+        # A first word also used in lower case ("Foreign", "Supply") is a common word, not a short name.
+        lowercase_words = {t.text for t in tv if t.text.islower()}
         for ent in ents:
             if ent.label_ not in ("ORG", "PERSON"):
                 continue
-            ent._.canonical = ent.text.strip("*\"«»“” ")
+            ent._.canonical = clean_name(ent.text)
             short = self._short_form(doc, ent.end)
             if short is not None:
-                aliases.setdefault(tuple(t.text for t in tv[short[0]:short[1]]), ent)
+                words_short = tuple(t.text for t in tv[short[0]:short[1]])
+                if _plausible_short_form([t.text for t in tv[ent.start:ent.end]], words_short, ent.kb_id_ == "bold"):
+                    short_forms.setdefault(words_short, []).append(ent)
             words = [t.text for t in tv[ent.start:ent.end]]
             if ent.label_ == "PERSON" and len(words) >= 2 and len(words[-1]) >= 4:
                 aliases.setdefault((words[-1],), ent)
@@ -371,9 +407,13 @@ class NameFinder:
                 aliases.setdefault(tuple(core), ent)
             first = words[0]
             if ent.label_ == "ORG" and len(words) >= 2 and len(first) >= 4 and first.istitle() \
+                    and first.lower() not in lowercase_words and first not in lx.NAME_STOPWORDS \
                     and first not in lx.ORG_WORDS and first not in lx.PREFIX_FORMS \
                     and not any(g.start == ent.start for g in gpe_spans):
                 first_words.setdefault(first, ent)
+        for words_short, owners in short_forms.items():
+            if len({o._.canonical for o in owners}) == 1:  # "(FICTIONAL)" after every name is no short form
+                aliases.setdefault(words_short, owners[0])
         for word, ent in first_words.items():
             aliases.setdefault((word,), ent)
         for ent in ents:
@@ -384,25 +424,25 @@ class NameFinder:
             return ents
         taken = {k for e in ents for k in range(e.start, e.end)}
         by_first: dict[str, list[tuple[str, ...]]] = {}
-        for words in sorted(aliases, key=len, reverse=True):
-            by_first.setdefault(words[0], []).append(words)
+        for alias in sorted(aliases, key=len, reverse=True):
+            by_first.setdefault(alias[0], []).append(alias)
         extra: list[Span] = []
         i = 0
         while i < len(doc):
             matched = 0
             if i not in taken:
-                for words in by_first.get(tv[i].text, ()):
-                    end = i + len(words)
-                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == words \
+                for alias in by_first.get(tv[i].text, ()):
+                    end = i + len(alias)
+                    if end <= len(doc) and tuple(t.text for t in tv[i:end]) == alias \
                             and not any(k in taken for k in range(i, end)):
-                        target = aliases[words]
-                        if len(words) == 1 and words[0] in first_words and end < len(doc) \
+                        target = aliases[alias]
+                        if len(alias) == 1 and alias[0] in first_words and end < len(doc) \
                                 and _is_cap(tv[end].text):
                             continue  # "Orion" alone is an alias, "Orion Group" is another name
                         span = Span(doc, i, end, label=target.label_, kb_id="alias")
                         span._.canonical = target._.canonical
                         extra.append(span)
-                        matched = len(words)
+                        matched = len(alias)
                         break
             i += matched or 1
         merged = sorted([*ents, *extra], key=lambda s: s.start)

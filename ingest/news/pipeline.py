@@ -103,8 +103,9 @@ def build_pipeline(known_names: Iterable[KnownName] = (), config: dict[str, Any]
             notes.append(MISSING_MODEL_NOTE.format(package=model["package"]))
             log.info(notes[-1])
     nlp.max_length = config["max_length"]
+    tokenizer: Any = nlp.tokenizer
     for form in DOTTED_FORMS:
-        nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+        tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("transship_gazetteer", config=dict(config["tables"]))
     nlp.add_pipe("transship_names")
     nlp.add_pipe("transship_claims")
@@ -112,7 +113,8 @@ def build_pipeline(known_names: Iterable[KnownName] = (), config: dict[str, Any]
     names = list(known_names)
     if names:
         with nlp.select_pipes(enable=["transship_gazetteer"]):
-            nlp.get_pipe("transship_gazetteer").add_names(names)
+            gazetteer: Any = nlp.get_pipe("transship_gazetteer")
+            gazetteer.add_names(names)
     return nlp
 
 

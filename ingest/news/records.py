@@ -62,8 +62,9 @@ class DocRecords:
         resolved = self.index.resolve(name, label, country)
         node_type = NodeType.PERSON if label == "PERSON" else NodeType.COMPANY
         props: dict[str, Any] = {}
-        if resolved is not None:
-            key, country = resolved.key, country or resolved.country
+        if resolved is not None:  # an existing graph node: keep its key and country, add this spelling
+            key, country = resolved.key, resolved.country or country
+            props["aliases"] = [name]
         else:
             try:
                 key = company_key(name, country)
@@ -112,8 +113,8 @@ class DocRecords:
             count = per_node.get(node.id, 0)
             if count < MAX_MENTION_EVIDENCE:
                 per_node[node.id] = count + 1
-                evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, ent.sent.text
-                                         if has_sents else ent.text, MENTION_CONFIDENCE)
+                sentence = stripped_span(ent.sent)[2] if has_sents else ent.text
+                evidence = self.evidence(ent.start_char + offset, ent.end_char + offset, sentence, MENTION_CONFIDENCE)
                 out.append(Edge(EdgeType.MENTIONS, doc_id, node.id, props={"text": ent.text, "label": ent.label_},
                                 evidence=evidence))
         yield from out
@@ -138,8 +139,8 @@ class DocRecords:
         yield from out
 
     def claim_edge(self, claim: Claim, offset: int, out: list[Record]) -> Edge | None:
-        sent = claim.sentence
-        evidence = self.evidence(sent.start_char + offset, sent.end_char + offset, sent.text, claim.confidence)
+        start, end, text = stripped_span(claim.sentence)
+        evidence = self.evidence(start + offset, end + offset, text, claim.confidence)
         subject = self.party_node(claim.subject, evidence)
         if subject is None:
             return None
@@ -177,6 +178,14 @@ class DocRecords:
             return None
         return Edge(edge_type, subject.id, target.id, key=key, date=claim.date if claim.date and len(claim.date) >= 7
                     else self.document.date, hs_code=hs, props=props, evidence=evidence)
+
+
+def stripped_span(span: Span) -> tuple[int, int, str]:
+    """Start, end and text of a span without surrounding whitespace (sentences start with newline tokens)."""
+    text = span.text
+    lead = len(text) - len(text.lstrip())
+    core = text.strip()
+    return span.start_char + lead, span.start_char + lead + len(core), core
 
 
 def good_info(ent: Span) -> dict[str, str]:

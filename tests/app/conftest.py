@@ -96,7 +96,7 @@ def app_url(small_store_path: str, tmp_path_factory: pytest.TempPathFactory) -> 
                                 cwd=APP_FILE.parent, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 150
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -131,8 +131,9 @@ def browser_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1500, "height": 1100},
+            viewport={"width": 1500, "height": 1700},
         )
+        context.set_default_timeout(90_000)  # a loaded CI machine renders slowly
         try:
             yield context.pages[0] if context.pages else context.new_page()
         finally:

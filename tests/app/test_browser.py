@@ -9,7 +9,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
-WAIT = 60_000  # ms
+WAIT = 90_000  # ms
 
 
 def wait_idle(page) -> None:
@@ -20,10 +20,11 @@ def wait_idle(page) -> None:
 def click_point(page, chart, label: str) -> None:
     """Click the marker whose text label is ``label`` (plotly listens on its drag layer, so click by position)."""
     text = chart.locator("g.scatterlayer g.textpoint text", has_text=label).first
+    text.scroll_into_view_if_needed()
     box = text.bounding_box()
     assert box is not None, f"no point labelled {label!r}"
     # The marker sits just below its label (textposition="top center").
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 10)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 9)
 
 
 def test_entity_page_in_browser(app_url: str, browser_page) -> None:
@@ -51,15 +52,17 @@ def test_trace_in_browser(app_url: str, browser_page) -> None:
     page = browser_page
     page.goto(app_url, wait_until="networkidle")
     page.get_by_test_id("stSidebar").get_by_text("Trace", exact=True).click()
-    page.get_by_label("Via countries").fill("HK")
+    page.get_by_label("Via countries", exact=True).fill("HK")
     page.get_by_role("button", name="Trace").click()
     page.get_by_role("heading", name="ranked paths").first.wait_for(timeout=WAIT)
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 3  # paths, hops, evidence
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    main = page.get_by_test_id("stMain")
+    main.locator('[data-testid="stDataFrame"]').nth(2).wait_for(timeout=WAIT)  # paths, hops, evidence
+    chart = main.locator('[data-testid="stPlotlyChart"]').first
     chart.locator("g.scatterlayer path.point").first.wait_for(timeout=WAIT)
-    labels = chart.locator("g.scatterlayer g.textpoint text").all_inner_texts()
+    labels = chart.locator("g.scatterlayer g.textpoint text").all_text_contents()
     assert "Sky Bright Trading Ltd (HK)" in labels and "JSC Radio Instrument Plant (RU)" in labels
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "app-trace-before-click.png"))
     click_point(page, chart, "Sky Bright Trading Ltd (HK)")
     page.get_by_text("Selected node: Sky Bright Trading Ltd (Company)").wait_for(timeout=WAIT)
-    OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "app-trace.png"), full_page=True)

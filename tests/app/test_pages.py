@@ -105,3 +105,47 @@ def test_export_page_offers_every_format(small_store_path: str, monkeypatch: pyt
     assert buttons == {f"Download {name}" for name in EXPORT_FORMATS}
     at.radio(key="export-choice").set_value("Whole store").run()
     assert "transship: whole store**: 36 nodes, 44 edges" in texts(at)
+
+
+def test_trace_page_ranks_paths_and_draws_them(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(small_store_path, "Trace", monkeypatch)
+    at.text_input(key="trace-via").set_value("HK")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ranked paths" in s.value for s in at.subheader)
+    frames = [d.value for d in at.dataframe]
+    paths = next(f for f in frames if "route" in f.columns)
+    assert any(r.startswith("Texas Instruments Inc → Global Parts Distribution LLC") for r in paths["route"])
+    evidence_rows = next(f for f in frames if "excerpt" in f.columns)
+    assert evidence_rows["source"].str.startswith("customs:small_world.csv").all()
+    assert len(plotly_charts(at)) == 1
+    at.text_input(key="trace-destinations").set_value("no such company at all")
+    at.button[0].click().run()
+    assert "no entity in the store matches" in texts(at)
+    at.text_input(key="trace-destinations").set_value("")
+    at.text_input(key="trace-via").set_value("IR")
+    at.button[0].click().run()
+    assert "No path matches" in texts(at)
+
+
+def test_hubs_page_ranks_intermediaries_and_cuts(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(small_store_path, "Hubs & choke points", monkeypatch)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [d.value for d in at.dataframe if "name" in d.value.columns]
+    ranking, cuts = frames[0], frames[1]
+    assert "OOO Romashka" in set(ranking["name"]) and "Sky Bright Trading Ltd" in set(ranking["name"])
+    assert ranking["reasons"].str.len().gt(0).all()
+    assert list(cuts["cumulative_share"]) == sorted(cuts["cumulative_share"]) and cuts["cumulative_share"].iloc[-1] <= 1
+
+
+def test_flows_page_draws_a_sankey(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(small_store_path, "Flows", monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "source_country" in d.value.columns)
+    assert {("HK", "RU"), ("US", "HK")} <= set(zip(table["source_country"], table["target_country"]))
+    assert len(plotly_charts(at)) == 1
+    at.text_input(key="flows-goods").set_value("852691")
+    at.button[0].click().run()
+    table = next(d.value for d in at.dataframe if "source_country" in d.value.columns)
+    assert set(table["source_country"]) == {"US", "AE", "KZ", "RU"}

@@ -23,7 +23,7 @@ def test_demo_loads_the_world_and_a_rerun_changes_nothing(tmp_path: Path, capsys
     args = ("demo", "--rows", "800", "--seed", "2", "--out", str(out_dir), "--store", str(store_dir))
     code, out, err = run(capsys, *args, "--format", "json")
     assert code == 0, err
-    steps = {s["step"]: s for s in json.loads(out)}
+    steps = {s["step"]: s for s in json.loads(out)["steps"]}
     assert steps["generate"]["records"] == 800
     assert steps["ingest customs"]["quarantined"] == 0 and steps["ingest customs"]["edges_added"] > 800
     assert steps["ingest tags"]["quarantined"] == 0 and steps["ingest tags"]["nodes_added"] == 0
@@ -41,7 +41,7 @@ def test_demo_loads_the_world_and_a_rerun_changes_nothing(tmp_path: Path, capsys
 
     code, out, _ = run(capsys, *args, "--format", "json")
     assert code == 0
-    assert all(s.get("edges_added", 0) == 0 and s.get("evidence_added", 0) == 0 for s in json.loads(out))
+    assert all(s.get("edges_added", 0) == 0 and s.get("evidence_added", 0) == 0 for s in json.loads(out)["steps"])
     assert open_store(store_dir, create=False).generation == generation  # type: ignore[attr-defined]
 
 

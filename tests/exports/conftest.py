@@ -14,6 +14,7 @@ import pytest
 
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
 from graph.stores.embedded import EmbeddedStore
+from tests.neo4j.conftest import bolt_target  # noqa: F401  (the Bolt server fixture: ArcadeDB, or $NEO4J_URI)
 
 HOSTILE = (
     "<b>&amp; \"quoted\" 'single' \\back\\slash\\' ]]> --> <!-- x --> line1\nline2\r\nCRLF\ttab "

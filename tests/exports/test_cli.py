@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import Any
 import pytest
 
 import cli
-from commands.export import TRACE_OPTIONS, trace_query_fields
 from graph.exports import EXPORT_FORMATS
 
 
@@ -51,6 +49,7 @@ def test_neo4j_import_directory(world: Any, tmp_path: Path, capsys: Any) -> None
     (["--format", "json", "--entity", "No Such Company Anywhere"], "no entity named"),
     (["--format", "json", "--entity", "x", "--all"], "not both"),
     (["--format", "json", "--all", "--via", "TR"], "do not apply"),
+    (["--format", "json", "--entity", "x", "--max-hops", "3"], "do not apply"),
 ])
 def test_usage_errors(world: Any, tmp_path: Path, capsys: Any, argv: list[str], message: str) -> None:
     code, err = run(capsys, "export", "--store", world.store.location, "-o", str(tmp_path / "x.json"), *argv)
@@ -79,18 +78,29 @@ def test_missing_store(tmp_path: Path, capsys: Any) -> None:
     assert code == 1 and "no store" in err
 
 
-def test_trace_options_map_to_query_fields() -> None:
-    values = {"origin": ("US",), "via": ("TR", "HK"), "max_hops": 4, "since": "2023-01-01", "include_text": False,
-              "goods": (), "limit": None}
-    assert trace_query_fields(values) == {"origins": ("US",), "via_countries": ("TR", "HK"), "max_hops": 4,
-                                          "since": "2023-01-01", "include_text": False}
-    fields = [f for _d, f, _k in TRACE_OPTIONS]
-    assert fields == ["origins", "destinations", "via_countries", "goods", "max_hops", "since", "until",
-                      "min_value", "dwell_days", "continuity", "include_text", "min_confidence", "limit"]
+def test_trace_selection_end_to_end(world: Any, tmp_path: Path, capsys: Any) -> None:
+    target = tmp_path / "trace.json"
+    code, err = run(capsys, "export", "--store", world.store.location, "--format", "json", "-o", str(target),
+                    "--origin", "Lone Star Semiconductors", "--via", "TR", "--continuity", "category")
+    assert code == 0, err
+    data = json.loads(target.read_text("utf-8"))
+    paths = data["graph"]["paths"]
+    assert paths and all(p["nodes"][0] == world.ids["maker"] and p["nodes"][-1] == world.ids["buyer"] for p in paths)
+    assert set(world.chain[1:]) <= {e["id"] for e in data["edges"]}
+    assert all(e["evidence"] for e in data["edges"])
+    code, err = run(capsys, "export", "--store", world.store.location, "--format", "html",
+                    "-o", str(tmp_path / "trace.html"), "--continuity", "off", "--no-time-order")
+    assert code == 0, err
+    assert "Path 2" in (tmp_path / "trace.html").read_text("utf-8")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("graph.trace") is not None, reason="the trace engine is present")
-def test_trace_selection_without_engine_says_what_to_do(world: Any, tmp_path: Path, capsys: Any) -> None:
+@pytest.mark.parametrize("argv, message", [
+    (["--origin", "Nobody Anywhere Ltd"], "no entity matches"),
+    (["--via", "AE", "--continuity", "category"], "found no path"),
+    (["--continuity", "sideways"], "Invalid value for '--continuity'"),
+])
+def test_trace_selection_errors(world: Any, tmp_path: Path, capsys: Any, argv: list[str], message: str) -> None:
     code, err = run(capsys, "export", "--store", world.store.location, "--format", "json",
-                    "-o", str(tmp_path / "x.json"), "--via", "TR")
-    assert code == 1 and "--entity" in err
+                    "-o", str(tmp_path / "x.json"), *argv)
+    assert code != 0 and message in err
+    assert not (tmp_path / "x.json").exists()

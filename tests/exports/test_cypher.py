@@ -78,7 +78,8 @@ def skeleton(tokens: list[tuple[str, str]]) -> str:
 TEMPLATES = [
     re.compile(r"CREATE CONSTRAINT transship_\w+_id IF NOT EXISTS FOR \( n : \w+ \) REQUIRE n \. id IS UNIQUE"),
     re.compile(r"UNWIND DATA AS row MERGE \( n : \w+ { id : row \. id } \) SET n \+ = row \. props"),
-    re.compile(r"UNWIND DATA AS row MATCH \( a : \w+ { id : row \. source } \) MATCH \( b : \w+ { id : row \. target } \)"
+    re.compile(r"UNWIND DATA AS row MATCH \( a : \w+ { id : row \. source } \)"
+               r" MATCH \( b : \w+ { id : row \. target } \)"
                r" MERGE \( a \) - \[ r : \w+ { id : row \. id } \] -> \( b \) SET r \+ = row \. props"),
 ]
 

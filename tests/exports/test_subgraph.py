@@ -18,6 +18,19 @@ def test_from_trace_keeps_paths_in_order(world: Any, trace_result: Any) -> None:
     assert sub.node_ids == {world.ids[k] for k in ("maker", "hk", "tr", "ru", "buyer")}
 
 
+def test_from_trace_of_the_real_engine(world: Any) -> None:
+    from graph.trace import TraceQuery, trace
+
+    result = trace(world.store, TraceQuery(continuity="category"))
+    sub = from_trace(result)
+    assert len(sub.paths) == len(result.paths) == 2
+    assert [p.edge_ids for p in sub.paths] == [p.edge_ids for p in result.paths]
+    assert [p.score for p in sub.paths] == [p.score for p in result.paths]
+    assert sub.node_ids == set(result.node_ids()) and sub.edge_ids == set(result.edge_ids())
+    mat = materialize(world.store, sub)
+    assert all(mat.edges[e].evidence for e in sub.edge_ids)
+
+
 def test_from_trace_accepts_paths_with_hops_only(world: Any, trace_result: Any) -> None:
     class HopsOnly:
         def __init__(self, hops: Any, score: float) -> None:

@@ -124,3 +124,24 @@ def test_name_index_lookup(store: EmbeddedStore) -> None:
     by_inn = index.lookup("whatever", identifiers=["inn:7710277994"])
     assert by_inn[0].method == "identifier:inn"
     assert index.lookup("Completely Unrelated Name") == []
+
+
+def test_real_data_pitfalls() -> None:
+    from ingest.resolve import Profile, find_decisions
+
+    # a word replaced by another is a different company, even when the rest is generic
+    assert score_names("Shiraz Electronics Industries", "Iran Electronics Industries") < 0.82
+    assert score_names("Directorate of Internal Affairs of the Gomel Oblast", "Directorate of Internal Affairs of "
+                       "the Brest Oblast") < 0.82
+    # people with the same name are not merged without an identifier
+    people = [Profile("p1", ("IVANOV, Petr Sergeyevich",), "RU", type="Person"),
+              Profile("p2", ("IVANOV, Petr Sergeevich",), "RU", type="Person"),
+              Profile("p3", ("Petr IVANOV",), "RU", frozenset({"inn:770401234567"}), type="Person"),
+              Profile("p4", ("P. S. Ivanov",), "RU", frozenset({"inn:770401234567"}), type="Person")]
+    decisions = {(d.left, d.right): d for d in find_decisions(people)}
+    assert decisions[("p1", "p2")].decision == "review"
+    assert decisions[("p3", "p4")].decision == "match"
+    # a junk registration number shared by many entries decides nothing
+    junk = [Profile(f"c{i}", (f"Company {name}",), None, frozenset({"reg:XX-C"}))
+            for i, name in enumerate(["Alpha", "Borei", "Cygnus"])]
+    assert find_decisions(junk) == []

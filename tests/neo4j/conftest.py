@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.stores import GraphStore
 from graph.stores.embedded import EmbeddedStore
+from tests.neo4j.target import BoltTarget
 
 STORE_KINDS = ("embedded", "bolt")
-
-
-@dataclass(frozen=True)
-class BoltTarget:
-    uri: str
-    user: str
-    password: str
-    database: str | None
 
 
 @pytest.fixture(scope="session")
@@ -50,21 +42,28 @@ def bolt_target() -> Iterator[BoltTarget]:
 
 
 def connect_bolt(target: BoltTarget):  # type: ignore[no-untyped-def]
-    """A Neo4jStore on the target, emptied of transship data."""
+    """A Neo4jStore on the target."""
     from graph.stores.neo4j import Neo4jStore
 
-    store = Neo4jStore.connect(target.uri, target.user, target.password, target.database, batch_size=50)
-    store.clear()
-    return store
+    return Neo4jStore.connect(target.uri, target.user, target.password, target.database, batch_size=50)
 
 
-@pytest.fixture
-def bolt_store(bolt_target: BoltTarget) -> Iterator[GraphStore]:
+@pytest.fixture(scope="session")
+def bolt_session_store(bolt_target: BoltTarget) -> Iterator[GraphStore]:
+    """One connection for the session (connecting costs a few round trips)."""
     store = connect_bolt(bolt_target)
     try:
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture
+def bolt_store(bolt_session_store: GraphStore) -> GraphStore:
+    """The session's Neo4j store, emptied of transship data (small batches, to exercise batching)."""
+    bolt_session_store.clear()  # type: ignore[attr-defined]
+    bolt_session_store.batch_size = 50  # type: ignore[attr-defined]
+    return bolt_session_store
 
 
 @pytest.fixture(params=STORE_KINDS)

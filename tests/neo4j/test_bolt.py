@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from graph.stores import StoreError, WriteResult, open_store
 from graph.stores import cypher_model as cm
 from graph.stores.embedded import EmbeddedStore
 from graph.stores.neo4j import Neo4jStore
-from tests.neo4j.conftest import BoltTarget
+from tests.neo4j.target import BoltTarget
 from tests.neo4j.world import HOSTILE, ev, world
 
 pytestmark = pytest.mark.bolt
@@ -28,7 +29,8 @@ def bolt_env(bolt_target: BoltTarget, monkeypatch: pytest.MonkeyPatch) -> BoltTa
     return bolt_target
 
 
-def test_wrong_password_is_a_clear_error_without_the_secret(bolt_env: BoltTarget, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_a_clear_error_without_the_secret(
+        bolt_env: BoltTarget, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     secret = "wrong-" + "p4ss" * 3
     with pytest.raises(StoreError, match="refused the credentials") as info:
         Neo4jStore.connect(bolt_env.uri, bolt_env.user, secret, bolt_env.database)
@@ -88,10 +90,10 @@ def test_props_are_mirrored_for_analysts(bolt_store: Neo4jStore) -> None:
     assert rows == [["text", 0.6, 1]]
 
 
-def test_push_then_every_command_on_bolt(tmp_path, bolt_env: BoltTarget, bolt_store: Neo4jStore, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_push_then_every_command_on_bolt(tmp_path: Path, bolt_env: BoltTarget, bolt_store: Neo4jStore,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     local = EmbeddedStore(tmp_path / "local")
     local.write(world())
-    local.write([ev_edge for ev_edge in world()[11:13]])
     args = ["push", "--to", bolt_env.uri, "--from", str(tmp_path / "local"), "--batch-size", "7", "--format", "json"]
     assert cli.main(args) == 0
     pushed = json.loads(capsys.readouterr().out)[0]
@@ -111,3 +113,43 @@ def test_push_then_every_command_on_bolt(tmp_path, bolt_env: BoltTarget, bolt_st
     assert cli.main(["stats", "--store", str(tmp_path / "local"), "--format", "json"]) == 0
     assert on_bolt == json.loads(capsys.readouterr().out)
     assert cli.main(["push", "--to", str(tmp_path), "--from", str(tmp_path / "local")]) == 1
+
+
+def test_analyst_queries_in_the_docs_run(bolt_store: Neo4jStore) -> None:
+    import re
+    from pathlib import Path
+
+    records = world()
+    bolt_store.write(records)
+    text = (Path(__file__).parents[2] / "docs" / "cypher.md").read_text("utf-8")
+    queries = re.findall(r"```cypher\n(.*?)```", text, flags=re.S)
+    assert len(queries) == 5
+    params = {"id": records[1].id, "edge_id": records[11].id}
+    results = [bolt_store._read(q, **{k: v for k, v in params.items() if f"${k}" in q}) for q in queries]
+    chains = [row[0] for row in results[0]]
+    assert ["Acme Chips Inc (US)", "Far East Trading Ltd (HK)", "Bosphorus Elektronik Ltd Sti (TR)",
+            "OOO Import Front (RU)", "AO Missile Works (RU)"] in chains
+    assert ["Acme Chips Inc (US)", "Far East Trading Ltd (HK)", "AO Missile Works (RU)"] in chains
+    assert results[1] == []  # no single-intermediary US -> X -> RU shipment in the small world
+    assert len(results[2]) == 4 and all(row[-1] for row in results[2])
+    assert results[3][0][:3] == ["AO Missile Works", "RU", "BIS Entity List"]
+    assert results[4][0][0] == "customs:demo.csv"
+
+
+def test_password_prompt_on_a_terminal(bolt_target: BoltTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or bolt_target.password)
+    store = Neo4jStore.connect(bolt_target.uri, bolt_target.user, None, bolt_target.database)
+    store.close()
+    assert asked == [f"Neo4j password for {bolt_target.user} at {bolt_target.uri}: "]
+
+
+def test_server_script_explains_a_missing_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts import bolt_server
+
+    monkeypatch.setattr(bolt_server.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(bolt_server.BoltServerError, match="arcadedb-embedded==26.10.2.post1"):
+        bolt_server.find_installation()
+    assert bolt_server.main(["check"]) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -157,7 +158,7 @@ def _batches() -> list[list]:  # type: ignore[type-arg]
     return [records[:8], records[8:], records, [extra, merged], [extra]]
 
 
-def test_both_stores_agree_exactly(tmp_path, bolt_store: GraphStore) -> None:  # type: ignore[no-untyped-def]
+def test_both_stores_agree_exactly(tmp_path: Path, bolt_store: GraphStore) -> None:
     embedded = EmbeddedStore(tmp_path / "e")
     for batch in _batches():
         assert bolt_store.write(batch) == embedded.write(batch)
@@ -173,3 +174,15 @@ def test_both_stores_agree_exactly(tmp_path, bolt_store: GraphStore) -> None:  #
     assert list(bolt_store.edges()) == list(embedded.edges())
     for nid in ids[:11]:
         assert list(bolt_store.edges_of(nid)) == list(embedded.edges_of(nid))
+
+
+def test_trace_gives_identical_paths_on_both_stores(tmp_path: Path, bolt_store: GraphStore) -> None:
+    trace_module = pytest.importorskip("graph.trace", reason="the trace engine is not merged into this tree yet")
+    embedded = EmbeddedStore(tmp_path / "e")
+    for batch in _batches():
+        embedded.write(batch)
+        bolt_store.write(batch)
+    on_embedded = trace_module.trace(embedded)
+    on_bolt = trace_module.trace(bolt_store)
+    assert on_embedded.paths, "the small world holds at least one US maker -> defense buyer chain"
+    assert on_bolt.paths == on_embedded.paths

@@ -9,7 +9,8 @@ HOSTILE = (
     "line one\nline two\r\nline three\ttab",
     "'}) MATCH (n) DETACH DELETE n //",
     "\" RETURN 1; DROP CONSTRAINT x; //",
-    "ООО «Ромашка» 深圳市电子有限公司 شركة الإمارات \u202eRTL override\u202c 🚀🛰️ e\u0301",
+    "ООО «Ромашка» 深圳市电子有限公司 شركة الإمارات "
+    "\u202eRTL override\u202c 🚀🛰️ e\u0301",
     "x" * 100_000,
     "",
 )
