@@ -22,14 +22,15 @@ from ingest.news.document import NewsDocument
 from ingest.news.gazetteer import LISTS, goods_table
 from ingest.news.names_index import NameIndex
 from ingest.news.tokens import doc_text, entities_of, token_view
+from ingest.listing import LIST_NAMES
 from ingest.normalize import country_name
 
 EXTRACTOR = "news-spacy/1"
 MENTION_CONFIDENCE = 0.7
 MAX_MENTION_EVIDENCE = 3
 EXCERPT_CHARS = 600
-# Listing node keys shared with the list loaders: "<authority>:<list>".
-LIST_KEYS = {"entity_list": "us-bis:entity-list", "sdn": "us-ofac:sdn", "meu": "us-bis:meu-list"}
+# Listing node keys are the list loaders' keys, so a claim from text and a list row meet on one node.
+LIST_KEYS = {"entity_list": "bis-entity-list", "sdn": "ofac-sdn", "meu": "bis-meu"}
 _CLAIM_EDGES = {"supply": EdgeType.SUPPLIES, "owner": EdgeType.OWNED_BY, "located": EdgeType.LOCATED_IN,
                 "listed": EdgeType.LISTED_ON}
 
@@ -89,7 +90,8 @@ class DocRecords:
         return Node(NodeType.GOOD, key, name, None, props, evidence)
 
     def list_node(self, list_id: str, evidence: tuple[Evidence, ...]) -> Node:
-        return Node(NodeType.LISTING, LIST_KEYS[list_id], LISTS[list_id], "US", {"list": list_id}, evidence)
+        key = LIST_KEYS[list_id]
+        return Node(NodeType.LISTING, key, LIST_NAMES.get(key, LISTS[list_id]), "US", {"list": key}, evidence)
 
     # ---- records ----------------------------------------------------------------------------------------
     def _emit(self, record: Record, out: list[Record]) -> None:
