@@ -51,6 +51,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     "edges": pa.schema([(n, _F if n in ("value_usd", "quantity") else _S) for n in EDGE_FIELDS]),
     "evidence": pa.schema([(n, _F if n == "confidence" else _S) for n in EVIDENCE_FIELDS]),
 }
+# Written since layout 2, one row per row of edges.parquet (which is then sorted by id). Stores without it
+# (written before) are read as before: the edge view is derived from the evidence on first use.
+# ``seq`` is the edge's position in write order, which edges() keeps.
+STATS_SCHEMA = pa.schema([("confidence", _F), ("n_evidence", pa.int64()), ("seq", pa.int64())])
+LAYOUT = 2
 EVIDENCE_KEY = ["owner", "source", "locator", "extractor"]
 
 
@@ -71,6 +76,10 @@ def merge_props(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 def _empty(table: str) -> pd.DataFrame:
     return SCHEMAS[table].empty_table().to_pandas()
+
+
+def _empty_stats() -> pd.DataFrame:
+    return STATS_SCHEMA.empty_table().to_pandas()
 
 
 class _Staging:
@@ -134,6 +143,49 @@ def _concat(name: str, tables: list[pa.Table]) -> pd.DataFrame:
     return pa.concat_tables(tables).to_pandas()
 
 
+def _read_table(file: Path, schema: pa.Schema, expected_rows: Any) -> pd.DataFrame:
+    """One Parquet file of a generation as a frame, checked against its schema and the manifest's row count."""
+    if not file.exists():
+        raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
+    try:
+        table = pq.read_table(file)
+        if table.schema.names != schema.names:
+            raise StoreError(f"store file {file} is corrupt or unreadable: columns {table.schema.names}, "
+                             f"expected {schema.names}")
+        table = table.cast(schema)
+    except FileNotFoundError:
+        raise
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"store file {file} is corrupt or unreadable: {exc}") from exc
+    if expected_rows != table.num_rows:
+        raise StoreError(f"store file {file} has {table.num_rows} rows, manifest says {expected_rows}")
+    return table.to_pandas()
+
+
+def _new_stats(seq: np.ndarray) -> pd.DataFrame:
+    """Stats rows (zero confidence, no evidence yet) for edges at write positions ``seq``."""
+    return pd.DataFrame({"confidence": np.zeros(len(seq)), "n_evidence": np.zeros(len(seq), dtype="int64"),
+                         "seq": np.asarray(seq, dtype="int64")})
+
+
+def _updated_stats(edges: pd.DataFrame, stats: pd.DataFrame, evidence: pd.DataFrame,
+                   added: pd.DataFrame, everything: bool = False) -> pd.DataFrame:
+    """Confidence and n_evidence per edge row: recomputed for the owners ``added`` touches (or ``everything``)."""
+    if everything:
+        part = evidence
+    elif added.empty:
+        return stats
+    else:
+        part = evidence[evidence["owner"].isin(added["owner"].unique())]
+    fresh = evidence_stats(part["owner"], part["confidence"])
+    rows = pd.Index(edges["id"]).get_indexer(fresh.index)
+    hit = rows >= 0
+    stats = stats.copy()
+    stats.iloc[rows[hit], 0] = fresh["confidence"].to_numpy()[hit]
+    stats.iloc[rows[hit], 1] = fresh["n_evidence"].to_numpy()[hit]
+    return stats
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -167,6 +219,7 @@ class EmbeddedStore:
         self._nodes = _empty("nodes")
         self._edges = _empty("edges")
         self._evidence = _empty("evidence")
+        self._stats: pd.DataFrame | None = _empty_stats()  # confidence, n_evidence, seq per row of _edges (by id)
         self._derived: dict[str, Any] = {}
         self._open(create)
 
@@ -229,26 +282,17 @@ class EmbeddedStore:
         gen_dir = self.path / str(manifest.get("dir", ""))
         if not gen_dir.is_dir():
             raise FileNotFoundError(errno.ENOENT, "generation directory missing", str(gen_dir))
-        frames = {}
-        for name in SCHEMAS:
-            file = gen_dir / f"{name}.parquet"
-            if not file.exists():
-                raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
-            try:
-                table = pq.read_table(file)
-                if table.schema.names != SCHEMAS[name].names:
-                    raise StoreError(f"store file {file} is corrupt or unreadable: columns {table.schema.names}, "
-                                     f"expected {SCHEMAS[name].names}")
-                table = table.cast(SCHEMAS[name])
-            except FileNotFoundError:
-                raise
-            except (OSError, pa.ArrowException) as exc:
-                raise StoreError(f"store file {file} is corrupt or unreadable: {exc}") from exc
-            expected = manifest.get("rows", {}).get(name)
-            if expected != table.num_rows:
-                raise StoreError(f"store file {file} has {table.num_rows} rows, manifest says {expected}")
-            frames[name] = table.to_pandas()
+        rows = manifest.get("rows", {})
+        frames = {name: _read_table(gen_dir / f"{name}.parquet", schema, rows.get(name))
+                  for name, schema in SCHEMAS.items()}
+        stats = None
+        if "edge_stats" in rows:  # layout 2: edges sorted by id, their confidence and n_evidence precomputed
+            stats = _read_table(gen_dir / "edge_stats.parquet", STATS_SCHEMA, rows["edge_stats"])
+            if len(stats) != len(frames["edges"]):
+                raise StoreError(f"store at {self.path} is corrupt: {len(stats)} edge stats for "
+                                 f"{len(frames['edges'])} edges")
         self._nodes, self._edges, self._evidence = frames["nodes"], frames["edges"], frames["evidence"]
+        self._stats = stats
         self.generation = int(manifest["generation"])
         self._derived = {}
 
@@ -284,16 +328,35 @@ class EmbeddedStore:
         with self._writer_lock():
             self.refresh()
             nodes, nodes_added, nodes_updated = self._merged_nodes(staging)
+            everything = self._stats is None  # a store written before layout 2: compute all edge stats once
             new_edges, new_evidence = staging.frames()
             node_types = pd.Series(nodes["type"].to_numpy(), index=nodes["id"].to_numpy())
-            edges, edges_added = self._merged_edges(new_edges, node_types)
-            evidence, evidence_added = self._merged_evidence(new_evidence, node_types, edges)
-            result = WriteResult(nodes_added, nodes_updated, edges_added, evidence_added)
+            edges, stats, edges_added = self._merged_edges(new_edges, node_types)
+            evidence, added_evidence = self._merged_evidence(new_evidence)
+            result = WriteResult(nodes_added, nodes_updated, edges_added, len(added_evidence))
             if result.changed or not (self.path / MANIFEST).exists():
-                self._persist(nodes, edges, evidence)
-                self._nodes, self._edges, self._evidence = nodes, edges, evidence
+                stats = _updated_stats(edges, stats, evidence, added_evidence, everything)
+                self._persist(nodes, edges, evidence, stats)
+                self._nodes, self._edges, self._evidence, self._stats = nodes, edges, evidence, stats
                 self._derived = {}
         return result
+
+    def upgrade(self) -> bool:
+        """Rewrite a store written before layout 2 as a new generation in the current layout (same data).
+
+        Returns True when it wrote a generation. Plain writes upgrade a store too; this is for read-mostly stores.
+        """
+        with self._writer_lock():
+            self.refresh()
+            if self._stats is not None or not (self.path / MANIFEST).exists():
+                return False
+            edges = self._edges.sort_values("id")
+            stats = _updated_stats(edges.reset_index(drop=True), _new_stats(edges.index.to_numpy()), self._evidence,
+                                   self._evidence.iloc[:0], everything=True)
+            edges = edges.reset_index(drop=True)
+            self._persist(self._nodes, edges, self._evidence, stats)
+            self._edges, self._stats, self._derived = edges, stats, {}
+            return True
 
     def _merged_nodes(self, staging: _Staging) -> tuple[pd.DataFrame, int, int]:
         if not staging.nodes:
@@ -321,10 +384,29 @@ class EmbeddedStore:
             nodes = pd.concat([nodes, _table("nodes", fresh).to_pandas()], ignore_index=True)
         return nodes, len(fresh), len(updates)
 
-    def _merged_edges(self, new: pd.DataFrame, node_types: pd.Series) -> tuple[pd.DataFrame, int]:
+    def _merged_edges(self, new: pd.DataFrame, node_types: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        """All edges sorted by id, their stats carried over (zero for new edges), the number added."""
         new = new[~new["id"].isin(self._edges["id"])]
+        if not new.empty:
+            self._check_edges(new, node_types)
+        old_n = len(self._edges)
+        if self._stats is None:  # a store written before layout 2: edges in write order, stats unknown
+            edges = pd.concat([self._edges, new], ignore_index=True).sort_values("id")
+            return edges.reset_index(drop=True), _new_stats(edges.index.to_numpy()), len(new)
         if new.empty:
-            return self._edges, 0
+            return self._edges, self._stats, 0
+        new = new.reset_index(drop=True).sort_values("id")
+        zeros = _new_stats(old_n + new.index.to_numpy())
+        new = new.reset_index(drop=True)
+        at = np.searchsorted(self._edges["id"].to_numpy(dtype=object), new["id"].to_numpy(dtype=object))
+        order = np.insert(np.arange(old_n), at, np.arange(old_n, old_n + len(new)))
+        edges = pd.concat([self._edges, new], ignore_index=True).take(order).reset_index(drop=True)
+        stats = pd.concat([self._stats, zeros], ignore_index=True).take(order).reset_index(drop=True)
+        return edges, stats, len(new)
+
+    @staticmethod
+    def _check_edges(new: pd.DataFrame, node_types: pd.Series) -> None:
+        """Raise SchemaError for new edges pointing at unknown nodes or of a shape EDGE_RULES does not allow."""
         src_t = new["source"].map(node_types)
         dst_t = new["target"].map(node_types)
         missing = new[src_t.isna() | dst_t.isna()]
@@ -337,13 +419,11 @@ class EmbeddedStore:
         for s, e, t in shapes.itertuples(index=False, name=None):
             if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
                 raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
-        return pd.concat([self._edges, new], ignore_index=True), len(new)
 
-    def _merged_evidence(
-        self, new: pd.DataFrame, node_types: pd.Series, edges: pd.DataFrame
-    ) -> tuple[pd.DataFrame, int]:
+    def _merged_evidence(self, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """All evidence rows and the rows this write adds."""
         if new.empty:
-            return self._evidence, 0
+            return self._evidence, new
         old = self._evidence
         known_owner = new["owner"].isin(old["owner"])
         if known_owner.any():
@@ -351,18 +431,20 @@ class EmbeddedStore:
             flagged = new.merge(seen.assign(_seen=True), how="left", on=EVIDENCE_KEY)["_seen"].fillna(False)
             new = new[~flagged.to_numpy(dtype=bool)]
         if new.empty:
-            return old, 0
-        return pd.concat([old, new], ignore_index=True), len(new)
+            return old, new
+        return pd.concat([old, new], ignore_index=True), new
 
-    def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame, evidence: pd.DataFrame) -> None:
+    def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame, evidence: pd.DataFrame, stats: pd.DataFrame) -> None:
         generation = self.generation + 1
         final = self.path / f"gen-{generation:06d}"
         tmp = self.path / f".gen-{generation:06d}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         rows = {}
-        for name, frame in (("nodes", nodes), ("edges", edges), ("evidence", evidence)):
-            table = pa.Table.from_pandas(frame, schema=SCHEMAS[name], preserve_index=False)
+        tables = (("nodes", nodes, SCHEMAS["nodes"]), ("edges", edges, SCHEMAS["edges"]),
+                  ("evidence", evidence, SCHEMAS["evidence"]), ("edge_stats", stats, STATS_SCHEMA))
+        for name, frame, schema in tables:
+            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
             file = tmp / f"{name}.parquet"
             pq.write_table(table, file, compression="zstd")
             with open(file, "rb+") as handle:
@@ -374,7 +456,7 @@ class EmbeddedStore:
         os.rename(tmp, final)
         _fsync_dir(self.path)
         manifest = {
-            "format": FORMAT, "schema_version": SCHEMA_VERSION, "generation": generation,
+            "format": FORMAT, "schema_version": SCHEMA_VERSION, "layout": LAYOUT, "generation": generation,
             "dir": final.name, "rows": rows, "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         tmp_manifest = self.path / f".{MANIFEST}.tmp-{os.getpid()}"
@@ -467,9 +549,16 @@ class EmbeddedStore:
             yield node_from_row(row)
 
     def edges(self, type: EdgeType | None = None) -> Iterator[Edge]:
-        frame = self._edges if type is None else self._edges[self._edges["type"] == EdgeType(type).value]
+        frame = self._edges_in_write_order()
+        if type is not None:
+            frame = frame[frame["type"] == EdgeType(type).value]
         for row in frame.to_dict("records"):
             yield edge_from_row(row)
+
+    def _edges_in_write_order(self) -> pd.DataFrame:
+        if self._stats is None:  # stores written before layout 2 keep edges in write order
+            return self._edges
+        return self._edges.take(np.argsort(self._stats["seq"].to_numpy(), kind="stable"))
 
     def edges_of(self, node_id: str, direction: Direction = "both") -> Iterator[Edge]:
         positions: list[np.ndarray] = []
@@ -478,6 +567,8 @@ class EmbeddedStore:
         if direction in ("in", "both"):
             positions.append(self._incident("target").get(node_id, np.empty(0, dtype=np.int64)))
         rows = np.unique(np.concatenate(positions)) if positions else np.empty(0, dtype=np.int64)
+        if self._stats is not None:  # write order, as before layout 2
+            rows = rows[np.argsort(self._stats["seq"].to_numpy()[rows], kind="stable")]
         frame = self._edges.iloc[rows]
         evidence = self.evidence_of(frame["id"])
         for row in frame.to_dict("records"):
@@ -489,7 +580,11 @@ class EmbeddedStore:
 
     def edge_frame(self, types: Iterable[EdgeType] | None = None) -> pd.DataFrame:
         """All edges with combined confidence and evidence counts (EDGE_COLUMNS), ordered by id."""
-        if "edge_frame" not in self._derived:
+        if "edge_frame" not in self._derived and self._stats is not None:  # layout 2: edges already sorted by id
+            head = self._edges.drop(columns="props")
+            stats = self._stats[["confidence", "n_evidence"]]
+            self._derived["edge_frame"] = pd.concat([head, stats, self._edges[["props"]]], axis=1)
+        if "edge_frame" not in self._derived:  # a store written before layout 2
             stats = evidence_stats(self._evidence["owner"], self._evidence["confidence"])
             frame = self._edges.join(stats, on="id")
             frame["confidence"] = frame["confidence"].fillna(0.0)
