@@ -24,12 +24,12 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph.schema import (
@@ -40,6 +40,9 @@ from graph.stores.frames import (
     EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, dump_props, edge_from_row, edge_row, evidence_from_row,
     evidence_rows, evidence_stats, frames_to_networkx, load_props, node_from_row,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMAT = "transship-embedded"
 MANIFEST = "MANIFEST.json"
@@ -56,6 +59,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 # ``seq`` is the edge's position in write order, which edges() keeps.
 STATS_SCHEMA = pa.schema([("confidence", _F), ("n_evidence", pa.int64()), ("seq", pa.int64())])
 LAYOUT = 2
+EVIDENCE_ROW_GROUP = 65_536  # evidence_of() for a few ids reads the owner column and only the groups it hits
 EVIDENCE_KEY = ["owner", "source", "locator", "extractor"]
 
 
@@ -186,6 +190,56 @@ def _updated_stats(edges: pd.DataFrame, stats: pd.DataFrame, evidence: pd.DataFr
     return stats
 
 
+class _LazyTable:
+    """A generation's Parquet file, opened (and checked) now, read when first asked.
+
+    The file is memory-mapped at once, so a writer removing the generation later does not pull it away.
+    """
+
+    def __init__(self, file: Path, schema: pa.Schema, expected_rows: Any) -> None:
+        if not file.exists():
+            raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
+        self.file, self.schema = file, schema
+        try:
+            self.parquet = pq.ParquetFile(pa.memory_map(str(file)))
+            names = self.parquet.schema_arrow.names
+        except FileNotFoundError:
+            raise
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"store file {file} is corrupt or unreadable: {exc}") from exc
+        if names != schema.names:
+            raise StoreError(f"store file {file} is corrupt or unreadable: columns {names}, expected {schema.names}")
+        self.rows = self.parquet.metadata.num_rows
+        if expected_rows != self.rows:
+            raise StoreError(f"store file {file} has {self.rows} rows, manifest says {expected_rows}")
+
+    def _read(self, **kwargs: Any) -> pa.Table:
+        try:
+            return self.parquet.read(**kwargs) if "row_groups" not in kwargs else self.parquet.read_row_groups(
+                kwargs["row_groups"])
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"store file {self.file} is corrupt or unreadable: {exc}") from exc
+
+    def frame(self) -> pd.DataFrame:
+        return self._read().cast(self.schema).to_pandas()
+
+    def rows_of(self, owners: list[str]) -> pd.DataFrame:
+        """The rows whose ``owner`` is one of ``owners``, in file order; reads only the row groups holding them."""
+        owner = self._read(columns=["owner"]).column("owner")
+        hits = np.flatnonzero(pc.is_in(owner, value_set=pa.array(owners, pa.string())).to_numpy(zero_copy_only=False))
+        if not len(hits):
+            return self.schema.empty_table().to_pandas()
+        meta = self.parquet.metadata
+        ends = np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        group_of_hit = np.searchsorted(ends, hits, side="right")
+        groups = np.unique(group_of_hit)
+        sizes = np.array([meta.row_group(int(g)).num_rows for g in groups])
+        part = self._read(row_groups=groups.tolist()).cast(self.schema)
+        slot = np.searchsorted(groups, group_of_hit)
+        local = hits - (ends[groups] - sizes)[slot] + (np.cumsum(sizes) - sizes)[slot]  # row in file -> row in part
+        return part.take(pa.array(local)).to_pandas()
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -218,7 +272,9 @@ class EmbeddedStore:
         self.generation = 0
         self._nodes = _empty("nodes")
         self._edges = _empty("edges")
-        self._evidence = _empty("evidence")
+        self._evidence_frame: pd.DataFrame | None = _empty("evidence")
+        self._evidence_file: _LazyTable | None = None  # read on first use (excerpts make it the largest table)
+        self._evidence_rows = 0
         self._stats: pd.DataFrame | None = _empty_stats()  # confidence, n_evidence, seq per row of _edges (by id)
         self._derived: dict[str, Any] = {}
         self._open(create)
@@ -284,15 +340,16 @@ class EmbeddedStore:
             raise FileNotFoundError(errno.ENOENT, "generation directory missing", str(gen_dir))
         rows = manifest.get("rows", {})
         frames = {name: _read_table(gen_dir / f"{name}.parquet", schema, rows.get(name))
-                  for name, schema in SCHEMAS.items()}
+                  for name, schema in SCHEMAS.items() if name != "evidence"}
+        evidence = _LazyTable(gen_dir / "evidence.parquet", SCHEMAS["evidence"], rows.get("evidence"))
         stats = None
         if "edge_stats" in rows:  # layout 2: edges sorted by id, their confidence and n_evidence precomputed
             stats = _read_table(gen_dir / "edge_stats.parquet", STATS_SCHEMA, rows["edge_stats"])
             if len(stats) != len(frames["edges"]):
                 raise StoreError(f"store at {self.path} is corrupt: {len(stats)} edge stats for "
                                  f"{len(frames['edges'])} edges")
-        self._nodes, self._edges, self._evidence = frames["nodes"], frames["edges"], frames["evidence"]
-        self._stats = stats
+        self._nodes, self._edges, self._stats = frames["nodes"], frames["edges"], stats
+        self._evidence_frame, self._evidence_file, self._evidence_rows = None, evidence, evidence.rows
         self.generation = int(manifest["generation"])
         self._derived = {}
 
@@ -304,6 +361,18 @@ class EmbeddedStore:
             self._load_current()
             return True
         return False
+
+    @property
+    def _evidence(self) -> pd.DataFrame:
+        """The evidence table, read from the generation on first use."""
+        if self._evidence_frame is None:
+            assert self._evidence_file is not None
+            self._evidence_frame = self._evidence_file.frame()
+        return self._evidence_frame
+
+    @_evidence.setter
+    def _evidence(self, frame: pd.DataFrame) -> None:
+        self._evidence_frame, self._evidence_rows = frame, len(frame)
 
     # ---- writing ----------------------------------------------------------------------------
     @contextmanager
@@ -338,6 +407,7 @@ class EmbeddedStore:
                 stats = _updated_stats(edges, stats, evidence, added_evidence, everything)
                 self._persist(nodes, edges, evidence, stats)
                 self._nodes, self._edges, self._evidence, self._stats = nodes, edges, evidence, stats
+                self._evidence_file = None
                 self._derived = {}
         return result
 
@@ -446,7 +516,8 @@ class EmbeddedStore:
         for name, frame, schema in tables:
             table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
             file = tmp / f"{name}.parquet"
-            pq.write_table(table, file, compression="zstd")
+            pq.write_table(table, file, compression="zstd", row_group_size=EVIDENCE_ROW_GROUP if name == "evidence"
+                           else None)
             with open(file, "rb+") as handle:
                 os.fsync(handle.fileno())
             rows[name] = table.num_rows
@@ -509,9 +580,14 @@ class EmbeddedStore:
         owners = list(dict.fromkeys(ids))
         if not owners:
             return {}
-        if "evidence_groups" not in self._derived and len(owners) < 10_000:
-            # one vectorised scan beats building the owner groups (seconds on a million rows) for a few ids
+        if self._evidence_frame is None and self._evidence_file is not None and len(owners) < 10_000:
+            part = self._evidence_file.rows_of(owners)  # a few row groups instead of the whole table
+        elif "evidence_groups" not in self._derived and len(owners) < 10_000:
             part = self._evidence[self._evidence["owner"].isin(owners).to_numpy()]
+        else:
+            part = None
+        if part is not None:
+            # one vectorised scan beats building the owner groups (seconds on a million rows) for a few ids
             records = part.to_dict("records")
             grouped: dict[str, list[Evidence]] = {}
             for row in records:
@@ -612,7 +688,7 @@ class EmbeddedStore:
     def counts(self) -> dict[str, int]:
         out = {f"nodes.{k}": int(v) for k, v in self._nodes["type"].value_counts().sort_index().items()}
         out |= {f"edges.{k}": int(v) for k, v in self._edges["type"].value_counts().sort_index().items()}
-        out |= {"nodes": len(self._nodes), "edges": len(self._edges), "evidence": len(self._evidence)}
+        out |= {"nodes": len(self._nodes), "edges": len(self._edges), "evidence": self._evidence_rows}
         return out
 
     def close(self) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import orjson
 import pandas as pd
 
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
+
+if TYPE_CHECKING:  # networkx costs ~1 s to import: only the graph view needs it
+    import networkx as nx
 
 NODE_FIELDS = ("id", "type", "key", "name", "country", "props")
 EDGE_FIELDS = (
@@ -107,6 +109,8 @@ def evidence_stats(owners: Iterable[str], confidences: Iterable[float]) -> pd.Da
 
 def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGraph:
     """A MultiDiGraph keyed by edge id, with the scalar columns as attributes."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(
         (nid, {"type": t, "name": n, "country": _opt(c)})
