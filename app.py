@@ -283,7 +283,8 @@ def page_ingest(store: GraphStore, location: str, generation: int) -> None:
     st.caption(f"{spec.help} Up to {uploads.MAX_UPLOAD_MB} MB per upload.")
     option = None
     if kind == "lists":
-        option = st.selectbox("Kind of list", list_uploads.LIST_KINDS, format_func=list_uploads.LIST_KIND_LABELS.get,
+        option = st.selectbox("Kind of list", list(list_uploads.LIST_KINDS),
+                              format_func=list_uploads.LIST_KIND_LABELS.__getitem__,
                               key="ingest-list-kind")
     picked = st.file_uploader("Files" if spec.multiple else "File", type=list(spec.extensions),
                               accept_multiple_files=spec.multiple, key=f"ingest-file-{kind}")

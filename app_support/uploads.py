@@ -254,7 +254,7 @@ def commit_upload(store: GraphStore, preview: IngestPreview, quarantine_path: st
     Returns the write result and the number of quarantined rows.
     """
     loader = UPLOAD_KINDS[preview.kind].loader
-    with Quarantine(quarantine_path) as quarantine:
+    with Quarantine(None if quarantine_path is None else Path(quarantine_path)) as quarantine:
         result = store.write(quarantine.filter(loader(store, preview.path, preview.source, preview.option)))
     return result, quarantine.rejected
 
