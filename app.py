@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_support import entities, evidence, exporting, flows, hubs, network, store_info, tracing, uploads
+from app_support import (entities, evidence, exporting, flows, hubs, list_uploads, network, store_info, tracing,
+                         uploads)
 from app_support.frames import edges_for, nodes_for
 from graph import queries
 from graph.exports import EXPORT_FORMATS
@@ -279,32 +280,54 @@ def page_ingest(store: GraphStore, location: str, generation: int) -> None:
     kind = st.radio("What are you uploading?", list(uploads.UPLOAD_KINDS), horizontal=True,
                     format_func=lambda k: uploads.UPLOAD_KINDS[k].label, key="ingest-kind")
     spec = uploads.UPLOAD_KINDS[kind]
-    st.caption(f"{spec.help} Up to {uploads.MAX_UPLOAD_MB} MB per file.")
-    upload = st.file_uploader("File", type=list(spec.extensions), key=f"ingest-file-{kind}")
-    if upload is None:
+    st.caption(f"{spec.help} Up to {uploads.MAX_UPLOAD_MB} MB per upload.")
+    option = None
+    if kind == "lists":
+        option = st.selectbox("Kind of list", list(list_uploads.LIST_KINDS),
+                              format_func=list_uploads.LIST_KIND_LABELS.__getitem__,
+                              key="ingest-list-kind")
+    picked = st.file_uploader("Files" if spec.multiple else "File", type=list(spec.extensions),
+                              accept_multiple_files=spec.multiple, key=f"ingest-file-{kind}")
+    files = [f for f in (picked if isinstance(picked, list) else [picked]) if f is not None]
+    if not files:
         return
-    cache_key = (upload.file_id, kind, generation)
+    cache_key = (tuple(f.file_id for f in files), kind, option, generation)
     cached = st.session_state.get("ingest-preview")
     if cached is not None and cached[0] == cache_key:
         preview = cached[1]
     else:
         try:
-            preview = uploads.preview_upload(store, kind, upload.name, upload.getvalue())
+            preview = uploads.preview_files(store, kind, [(f.name, f.getvalue()) for f in files], option=option)
         except uploads.UploadError as exc:
             st.error(str(exc))
             return
         st.session_state["ingest-preview"] = (cache_key, preview)
-    st.subheader(f"Preview of {upload.name}")
-    st.dataframe(preview.summary(), hide_index=True)
-    st.markdown("**First shipments to be added**")
-    st.dataframe(preview.sample_table(), hide_index=True)
-    if preview.rejected:
-        st.warning(f"{len(preview.rejected)} row(s) will go to quarantine instead:")
-        st.dataframe(preview.quarantine_table(), hide_index=True)
+    show_preview(preview)
+    classify = kind == "lists" and st.checkbox("After committing, mark Russian defense buyers (rules with reasons)",
+                                               value=True, key="ingest-classify")
     if st.button("Commit to the store", type="primary", key="ingest-commit"):
         result, quarantined = uploads.commit_upload(store, preview, uploads.default_quarantine_path(store))
         st.success(f"Committed: {result.nodes_added} nodes and {result.edges_added} edges added, "
                    f"{result.evidence_added} pieces of evidence, {quarantined} row(s) quarantined.")
+        if classify:
+            buyers = list_uploads.classify_buyers(store)
+            st.markdown(f"**Defense buyers: {buyers['id'].nunique()}**")
+            st.dataframe(buyers, hide_index=True)
+
+
+def show_preview(preview: uploads.IngestPreview) -> None:
+    st.subheader(f"Preview of {preview.name}")
+    if preview.kind == "lists":
+        st.dataframe(list_uploads.kinds_table(preview.path, preview.option), hide_index=True)
+    st.dataframe(preview.summary(), hide_index=True)
+    if preview.kind == "lists":
+        st.markdown("**First new entities**")
+        st.dataframe(preview.node_sample_table(), hide_index=True)
+    st.markdown("**First edges to be added**" if preview.kind == "lists" else "**First shipments to be added**")
+    st.dataframe(preview.sample_table(), hide_index=True)
+    if preview.rejected:
+        st.warning(f"{len(preview.rejected)} row(s) will go to quarantine instead:")
+        st.dataframe(preview.quarantine_table(), hide_index=True)
 
 
 def export_choices(store: GraphStore, location: str, generation: int) -> dict[str, Any]:

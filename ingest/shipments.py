@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.goods import chpl_entry, describe_hs, goods_category
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, node_id
-from ingest.keys import company_key, normalize_identifier
+from ingest.keys import company_key, fold_name, normalize_identifier
 from ingest.normalize import (
     NormalizationError, clean_text, country_name, is_missing, is_valid_inn, normalize_country, normalize_date,
     normalize_hs, normalize_number, split_glued_identifiers,
@@ -121,8 +121,8 @@ class ShipmentBuilder:
         line = props.get("declaration_line")
         key = f"{record_id or date}|{line or ''}|{hs}|{value}|{qty}|{part or ''}"
         out.append(Edge(EdgeType.SHIPPED, shipper, consignee, key, date, hs, value, qty, origin, props, evidence))
-        if brand and good is not None and (brand, good.key) not in self._made:
-            self._made.add((brand, good.key))
+        if brand and good is not None and (brand, good.key) not in self._made and fold_name(brand):
+            self._made.add((brand, good.key))  # a brand of punctuation only stays a prop, not a maker
             maker = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]}, evidence)
             self._once(maker, out)
             self._once(Edge(EdgeType.MANUFACTURES, maker.id, good.id, evidence=evidence), out)

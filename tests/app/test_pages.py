@@ -11,6 +11,7 @@ from graph.stores import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FIXTURES = Path(__file__).parent / "fixtures"
+LIST_FIXTURES = Path(__file__).resolve().parents[1] / "lists" / "fixtures"
 TIMEOUT = 60
 
 
@@ -82,6 +83,39 @@ def test_ingest_page_previews_then_commits(fresh_store_path: str, monkeypatch: p
     assert "Committed: 1 nodes and 2 edges added" in texts(at)
     assert open_store(fresh_store_path).counts()["edges.SHIPPED"] == 19
     assert (Path(fresh_store_path) / "quarantine.jsonl").read_text().count("\n") == 2
+
+
+def test_ingest_page_list_upload_previews_then_commits(fresh_store_path: str, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    at = open_page(fresh_store_path, "Ingest", monkeypatch)
+    at.radio(key="ingest-kind").set_value("lists").run()
+    assert at.selectbox(key="ingest-list-kind").value == "auto"
+    sdn = LIST_FIXTURES / "sdn"
+    files = [(p.name, p.read_bytes(), "text/csv") for p in (sdn / "sdn.csv", sdn / "add.csv", sdn / "alt.csv")]
+    at.get("file_uploader")[0].set_value(files).run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [d.value for d in at.dataframe]
+    kinds = next(f for f in frames if "kind" in f.columns)
+    assert dict(kinds.values.tolist()) == {"add.csv": "sdn-add", "alt.csv": "sdn-alt", "sdn.csv": "sdn"}
+    assert "STATE CORPORATION ROSTEC" in set(next(f for f in frames if "name" in f.columns)["name"])
+    assert "3 row(s) will go to quarantine" in texts(at)
+    before = open_store(fresh_store_path).counts().get("edges.LISTED_ON", 0)
+    at.button(key="ingest-commit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Committed:" in texts(at) and "3 row(s) quarantined" in texts(at)
+    assert open_store(fresh_store_path).counts()["edges.LISTED_ON"] == before + 17
+    buyers = next(d.value for d in at.dataframe if "reason" in d.value.columns and "company" in d.value.columns)
+    assert any("defense-sector" in r for r in buyers[buyers["company"] == "STATE CORPORATION ROSTEC"]["reason"])
+
+
+def test_ingest_page_list_kind_can_be_chosen(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(small_store_path, "Ingest", monkeypatch)
+    at.radio(key="ingest-kind").set_value("lists").run()
+    at.get("file_uploader")[0].set_value(("people.csv", b"a,b\n1,2\n", "text/csv")).run()
+    assert "people.csv: cannot tell the kind of list; choose the kind above" in texts(at)
+    at.selectbox(key="ingest-list-kind").set_value("csl").run()
+    assert not at.exception
+    assert "not a Consolidated Screening List CSV" in texts(at)
 
 
 def test_ingest_page_rejects_bad_file_clearly(small_store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from graph.stores import open_store
@@ -43,6 +43,11 @@ def write_csv(path: Path, data: list[dict[str, str]], extra_cells: list[int]) ->
     path.write_text(out.getvalue(), "utf-8")
 
 
+PUNCTUATION_BRAND = {**{c: "" for c in CANONICAL_COLUMNS}, "date": "31.03.2025", "shipper_name": "0",
+                     "consignee_name": "0", "hs_code": "854231", "brand": "{"}
+
+
+@example(data=[PUNCTUATION_BRAND], ragged=[])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.lists(rows, min_size=1, max_size=15), ragged=st.lists(st.integers(0, 14), max_size=3))
 def test_every_row_is_ingested_or_quarantined_and_reingest_changes_nothing(
