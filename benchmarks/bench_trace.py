@@ -29,7 +29,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.queries import chokepoints, hubs  # noqa: E402
-from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, node_id  # noqa: E402
+from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record  # noqa: E402
 from graph.stores import graph_of, open_store  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 from graph.trace import TraceQuery, run_walk, trace  # noqa: E402

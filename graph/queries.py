@@ -38,7 +38,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from graph.schema import Edge, EdgeType, Node, NodeType
+from graph.schema import Edge, Node, NodeType
 from graph.stores import GraphStore
 from graph.stores.frames import load_props
 from graph.trace import TraceQuery

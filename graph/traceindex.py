@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.goods import chpl_entry, goods_category
+from graph.goods import goods_category
 from graph.identity import canonical_map
 from graph.schema import EdgeType, NodeType
 from graph.stores import GraphStore

@@ -98,7 +98,7 @@ def _normalize_hs(value: object) -> str | None:
 # Names pycountry does not know, as written by customs vendors, in Russian and in Turkish.
 COUNTRY_ALIASES: dict[str, str] = {
     "almanya": "DE", "hindistan": "IN", "japonya": "JP", "tayvan": "TW", "malezya": "MY",
-    "singapur": "SG", "ermenistan": "AM", "kirgizistan": "KG", "ozbekistan": "UZ", "iran": "IR",
+    "singapur": "SG", "ermenistan": "AM", "kirgizistan": "KG", "ozbekistan": "UZ",
     "hong kong cin": "HK", "guney kore": "KR", "корея, республика": "KR", "китайская народная республика": "CN",
     "сянган (гонконг)": "HK",
     "russia": "RU", "russian federation": "RU", "rf": "RU", "россия": "RU", "российская федерация": "RU",

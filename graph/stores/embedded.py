@@ -33,12 +33,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph.schema import (
-    EDGE_RULES, SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate,
+    SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate,
 )
 from graph.stores import Direction, StoreError, WriteResult
 from graph.stores.frames import (
-    EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, dump_props, edge_from_row, edge_row, evidence_from_row,
-    evidence_rows, evidence_stats, frames_to_networkx, load_props, node_from_row,
+    EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, checked_endpoint_types, dump_props, edge_from_row, edge_row,
+    evidence_from_row, evidence_rows, evidence_stats, frames_to_networkx, load_props, node_from_row,
 )
 
 if TYPE_CHECKING:
@@ -458,7 +458,7 @@ class EmbeddedStore:
         """All edges sorted by id, their stats carried over (zero for new edges), the number added."""
         new = new[~new["id"].isin(self._edges["id"])]
         if not new.empty:
-            self._check_edges(new, node_types)
+            checked_endpoint_types(new, node_types)
         old_n = len(self._edges)
         if self._stats is None:  # a store written before layout 2: edges in write order, stats unknown
             edges = pd.concat([self._edges, new], ignore_index=True).sort_values("id")
@@ -473,22 +473,6 @@ class EmbeddedStore:
         edges = pd.concat([self._edges, new], ignore_index=True).take(order).reset_index(drop=True)
         stats = pd.concat([self._stats, zeros], ignore_index=True).take(order).reset_index(drop=True)
         return edges, stats, len(new)
-
-    @staticmethod
-    def _check_edges(new: pd.DataFrame, node_types: pd.Series) -> None:
-        """Raise SchemaError for new edges pointing at unknown nodes or of a shape EDGE_RULES does not allow."""
-        src_t = new["source"].map(node_types)
-        dst_t = new["target"].map(node_types)
-        missing = new[src_t.isna() | dst_t.isna()]
-        if not missing.empty:
-            row = missing.iloc[0]
-            raise SchemaError(
-                f"{len(missing)} edge(s) point at unknown nodes, e.g. {row['type']} {row['source']} -> {row['target']}"
-            )
-        shapes = pd.DataFrame({"s": src_t, "e": new["type"], "t": dst_t}).drop_duplicates()
-        for s, e, t in shapes.itertuples(index=False, name=None):
-            if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
-                raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
 
     def _merged_evidence(self, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """All evidence rows and the rows this write adds."""

@@ -10,7 +10,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
+from graph.schema import EDGE_RULES, Edge, EdgeType, Evidence, Node, NodeType, SchemaError
 
 if TYPE_CHECKING:  # networkx costs ~1 s to import: only the graph view needs it
     import networkx as nx
@@ -122,3 +122,20 @@ def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGr
         for s, t, eid, et, d, h, v, c in edges[cols].itertuples(index=False, name=None)
     )
     return graph
+
+
+def checked_endpoint_types(new: pd.DataFrame, node_types: Mapping[str, Any] | pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Node types of the new edges' ends; SchemaError for unknown ends or shapes EDGE_RULES does not allow."""
+    src_t = new["source"].map(node_types)
+    dst_t = new["target"].map(node_types)
+    missing = new[src_t.isna() | dst_t.isna()]
+    if not missing.empty:
+        row = missing.iloc[0]
+        raise SchemaError(
+            f"{len(missing)} edge(s) point at unknown nodes, e.g. {row['type']} {row['source']} -> {row['target']}"
+        )
+    shapes = pd.DataFrame({"s": src_t, "e": new["type"], "t": dst_t}).drop_duplicates()
+    for s, e, t in shapes.itertuples(index=False, name=None):
+        if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
+            raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
+    return src_t, dst_t

@@ -30,14 +30,14 @@ import pandas as pd
 import pyarrow as pa
 
 from graph.schema import (
-    EDGE_RULES, SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError,
+    SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record,
 )
 from graph.stores import EDGE_COLUMNS, Direction, StoreError, WriteResult
 from graph.stores import cypher_model as cm
 from graph.stores.embedded import SCHEMAS, _Staging, merge_props
 from graph.stores.frames import (
-    EDGE_FIELDS, NODE_FIELDS, dump_props, edge_from_row, evidence_from_row, evidence_stats, load_props,
-    node_from_row,
+    EDGE_FIELDS, NODE_FIELDS, checked_endpoint_types, dump_props, edge_from_row, evidence_from_row, evidence_stats,
+    load_props, node_from_row,
 )
 
 USER_ENV, PASSWORD_ENV, DATABASE_ENV = "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
@@ -261,17 +261,7 @@ class Neo4jStore:
         types: dict[str, NodeType | None] = dict(batch_types)
         for nid in self._known_nodes(outside, "n.id"):
             types[nid] = cm.type_of_node_id(nid)
-        src_t, dst_t = new["source"].map(types), new["target"].map(types)
-        missing = new[src_t.isna() | dst_t.isna()]
-        if not missing.empty:
-            row = missing.iloc[0]
-            raise SchemaError(
-                f"{len(missing)} edge(s) point at unknown nodes, e.g. {row['type']} {row['source']} -> {row['target']}"
-            )
-        shapes = pd.DataFrame({"s": src_t, "e": new["type"], "t": dst_t}).drop_duplicates()
-        for s, e, t in shapes.itertuples(index=False, name=None):
-            if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
-                raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
+        src_t, dst_t = checked_endpoint_types(new, types)
         return new.assign(source_type=src_t.map(lambda t: NodeType(t).value),
                           target_type=dst_t.map(lambda t: NodeType(t).value))
 

@@ -83,7 +83,6 @@ def app_url(small_store_path: str, tmp_path_factory: pytest.TempPathFactory) -> 
     """The app served by ``streamlit run`` on a free localhost port over the small store."""
     import os
     import subprocess
-    import sys
     import time
     import urllib.request
 
