@@ -97,6 +97,14 @@ class _Staging:
         self.edge_tables: list[pa.Table] = []
         self.evidence_tables: list[pa.Table] = []
 
+    @classmethod
+    def collect(cls, records: Iterable[Record]) -> _Staging:
+        """Stage every record of one write (validated on the way in)."""
+        staging = cls()
+        for record in records:
+            staging.add(record)
+        return staging
+
     def add(self, record: Record) -> None:
         if not record.evidence:
             raise SchemaError(f"{record.type} record without evidence: {record}")
@@ -391,9 +399,7 @@ class EmbeddedStore:
         Raises:
             SchemaError: a record breaks the schema; nothing is written then.
         """
-        staging = _Staging()
-        for record in records:
-            staging.add(record)
+        staging = _Staging.collect(records)
         with self._writer_lock():
             self.refresh()
             nodes, nodes_added, nodes_updated = self._merged_nodes(staging)

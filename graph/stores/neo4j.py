@@ -188,9 +188,7 @@ class Neo4jStore:
         Raises:
             SchemaError: a record breaks the schema; nothing is written then.
         """
-        staging = _Staging()
-        for record in records:
-            staging.add(record)
+        staging = _Staging.collect(records)
         edges, evidence = staging.frames()
         fresh, updates = self._plan_nodes(staging.nodes)
         node_types = {nid: NodeType(v[0]) for nid, v in staging.nodes.items()}
