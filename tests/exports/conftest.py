@@ -14,6 +14,7 @@ import pytest
 
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType
 from graph.stores.embedded import EmbeddedStore
+from graph.trace import Hop, TracePath, TraceQuery, TraceResult
 
 HOSTILE = (
     "<b>&amp; \"quoted\" 'single' \\back\\slash\\' ]]> --> <!-- x --> line1\nline2\r\nCRLF\ttab "
@@ -112,53 +113,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     return World(store, ids, chain)
 
 
-# ---- a trace-shaped result, as graph.trace returns it ---------------------------------------------
-@dataclass(frozen=True)
-class FakeHop:
-    edge_id: str
-    type: str
-    source: str
-    target: str
-    date: str | None
-    hs_code: str | None
-    value_usd: float | None
-    confidence: float
-
-
-@dataclass(frozen=True)
-class FakePath:
-    hops: tuple[FakeHop, ...]
-    score: float
-
-    @property
-    def edge_ids(self) -> tuple[str, ...]:
-        return tuple(h.edge_id for h in self.hops)
-
-    @property
-    def node_ids(self) -> tuple[str, ...]:
-        return (self.hops[0].source, *(h.target for h in self.hops))
-
-
-@dataclass(frozen=True)
-class FakeResult:
-    paths: list[FakePath]
-
-    def node_ids(self) -> set[str]:
-        return {n for p in self.paths for n in p.node_ids}
-
-    def edge_ids(self) -> set[str]:
-        return {e for p in self.paths for e in p.edge_ids}
-
-
-def fake_trace(world: World) -> FakeResult:
+# ---- a trace result built by hand from the fixture chain --------------------------------------------
+def fake_trace(world: World) -> TraceResult:
     """The fixture chain as a one-path (plus a shorter prefix) trace result."""
     hops = []
     for eid in world.chain:
         edge = world.store.get_edge(eid)
         assert edge is not None
-        hops.append(FakeHop(eid, edge.type.value, edge.source, edge.target, edge.date, edge.hs_code,
-                            edge.value_usd, edge.confidence))
-    return FakeResult([FakePath(tuple(hops), 0.91), FakePath(tuple(hops[:2]), 0.42)])
+        hops.append(Hop(eid, edge.type.value, edge.source, edge.target, edge.date, edge.hs_code,
+                        edge.value_usd, edge.confidence))
+    paths = (TracePath(tuple(hops), 0.91), TracePath(tuple(hops[:2]), 0.42))
+    return TraceResult(TraceQuery(), paths, len(paths), {})
 
 
 @pytest.fixture(scope="session")
@@ -172,5 +137,5 @@ def big() -> str:
 
 
 @pytest.fixture(scope="session")
-def trace_result(world: World) -> FakeResult:
+def trace_result(world: World) -> TraceResult:
     return fake_trace(world)
