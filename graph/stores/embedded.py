@@ -157,21 +157,7 @@ def _concat(name: str, tables: list[pa.Table]) -> pd.DataFrame:
 
 def _read_table(file: Path, schema: pa.Schema, expected_rows: Any) -> pd.DataFrame:
     """One Parquet file of a generation as a frame, checked against its schema and the manifest's row count."""
-    if not file.exists():
-        raise FileNotFoundError(errno.ENOENT, "store file missing", str(file))
-    try:
-        table = pq.read_table(file)
-        if table.schema.names != schema.names:
-            raise StoreError(f"store file {file} is corrupt or unreadable: columns {table.schema.names}, "
-                             f"expected {schema.names}")
-        table = table.cast(schema)
-    except FileNotFoundError:
-        raise
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"store file {file} is corrupt or unreadable: {exc}") from exc
-    if expected_rows != table.num_rows:
-        raise StoreError(f"store file {file} has {table.num_rows} rows, manifest says {expected_rows}")
-    return table.to_pandas()
+    return _LazyTable(file, schema, expected_rows).frame()
 
 
 def _new_stats(seq: np.ndarray) -> pd.DataFrame:
