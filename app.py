@@ -8,7 +8,8 @@ uploads) over ``graph`` and ``ingest``. The store is the usual one:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -20,8 +21,21 @@ from graph import queries
 from graph.exports import EXPORT_FORMATS
 from graph.stores import GraphStore, StoreError, open_store, resolve_location
 
+T = TypeVar("T")
+
 PAGES = ("Trace", "Entity", "Hubs & choke points", "Flows", "Ingest", "Export")
 PLOT_CONFIG = {"scrollZoom": True, "displaylogo": False}
+
+
+def run_query(what: str, query: Callable[[], T]) -> T | None:
+    """Run a query for a page; show a clear error (and return None) for unknown names or bad filters."""
+    try:
+        return query()
+    except tracing.UnknownEntity as exc:
+        st.error(str(exc))
+    except (ValueError, StoreError) as exc:
+        st.error(f"{what} failed: {exc}")
+    return None
 
 
 # ---- caches --------------------------------------------------------------------------------------
@@ -146,13 +160,8 @@ def page_trace(store: GraphStore, location: str, generation: int) -> None:
     form = trace_form("trace")
     if form is None:
         return
-    try:
-        result = cached_trace(location, generation, form)
-    except tracing.UnknownEntity as exc:
-        st.error(str(exc))
-        return
-    except (ValueError, StoreError) as exc:
-        st.error(f"Trace failed: {exc}")
+    result = run_query("Trace", lambda: cached_trace(location, generation, form))
+    if result is None:
         return
     if not result.paths:
         st.warning("No path matches. Loosen the filters (more hops, longer dwell, continuity 'category' or 'off').")
@@ -229,14 +238,10 @@ def page_hubs(store: GraphStore, location: str, generation: int) -> None:
     form = trace_form("hubs")
     if form is None:
         return
-    try:
-        ranking, cuts = cached_hubs(location, generation, form)
-    except tracing.UnknownEntity as exc:
-        st.error(str(exc))
+    answer = run_query("Hub ranking", lambda: cached_hubs(location, generation, form))
+    if answer is None:
         return
-    except (ValueError, StoreError) as exc:
-        st.error(f"Hub ranking failed: {exc}")
-        return
+    ranking, cuts = answer
     if ranking.empty:
         st.warning("No traced path passes through an intermediary; loosen the filters.")
         return
