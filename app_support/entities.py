@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from app_support.frames import names_of, nodes_for
 from graph.schema import FLOW_EDGE_TYPES, EdgeType, Node, NodeType
 from graph.stores import GraphStore
-from graph.stores.frames import load_props
+from graph.stores.frames import isin, load_props
 from ingest.keys import fold_name, normalize_identifier
 
 SEARCH_TYPES = (NodeType.COMPANY, NodeType.PERSON, NodeType.LISTING, NodeType.WEAPON, NodeType.GOOD)
@@ -167,7 +167,7 @@ def neighbour_ids(store: GraphStore, node_id: str, depth: int = 1, cap: int = 15
     known = {node_id}
     frontier = [node_id]
     for _ in range(depth):
-        touching = frame[frame["source"].isin(frontier) | frame["target"].isin(frontier)]
+        touching = frame[isin(frame["source"], frontier) | isin(frame["target"], frontier)]
         following: list[str] = []
         for other in (*touching["source"], *touching["target"]):
             if other not in known and len(seen) < cap:
@@ -176,5 +176,5 @@ def neighbour_ids(store: GraphStore, node_id: str, depth: int = 1, cap: int = 15
                 following.append(other)
         found = nodes_for(store, following)
         frontier = list(found.loc[~found["type"].isin(HUB_TYPES), "id"])
-    inside = frame[frame["source"].isin(known) & frame["target"].isin(known)]
+    inside = frame[isin(frame["source"], known) & isin(frame["target"], known)]
     return seen, list(inside["id"][:max_edges])

@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 
 from graph.stores import GraphStore
-from graph.stores.frames import load_props
+from graph.stores.frames import isin, load_props
 
 
 def nodes_for(store: GraphStore, ids: Iterable[str]) -> pd.DataFrame:
     """Node rows (NODE_COLUMNS) for ``ids``, in the order of ``ids``, unknown ids left out."""
     wanted = list(dict.fromkeys(ids))
     frame = store.node_frame()
-    part = frame[frame["id"].isin(wanted)].set_index("id")
+    part = frame[isin(frame["id"], wanted)].set_index("id")
     return part.reindex([i for i in wanted if i in part.index]).reset_index()
 
 
@@ -23,7 +23,7 @@ def edges_for(store: GraphStore, ids: Iterable[str]) -> pd.DataFrame:
     """Edge rows (EDGE_COLUMNS) for ``ids``, in the order of ``ids``, unknown ids left out."""
     wanted = list(dict.fromkeys(ids))
     frame = store.edge_frame()
-    part = frame[frame["id"].isin(wanted)].set_index("id")
+    part = frame[isin(frame["id"], wanted)].set_index("id")
     return part.reindex([i for i in wanted if i in part.index]).reset_index()
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app_support.frames import node_role
+from graph.stores.frames import isin
 
 ROLE_COLOURS = {
     "US maker": "#1f77b4", "maker": "#6baed6", "intermediary": "#ff7f0e", "defense buyer": "#d62728",
@@ -70,7 +71,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: Mapping[
     """
     node_ids = list(nodes["id"])
     known = set(node_ids)
-    edges = edges[edges["source"].isin(known) & edges["target"].isin(known)]
+    edges = edges[isin(edges["source"], known) & isin(edges["target"], known)]
     pos = dict(positions) if positions is not None else spring_positions(node_ids, edges)
     fig = go.Figure()
     line_x: list[float | None] = []

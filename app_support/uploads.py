@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from app_support.list_uploads import LIST_EXTENSIONS, load_list_folder
+from graph.batch import EdgeBatch, expand
 from graph.schema import Edge, Node, Record, SchemaError
 from graph.stores import GraphStore, WriteResult
 from ingest.customs import load_customs
@@ -34,7 +35,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20
 SAMPLE_ROWS = 50
 BINARY_EXTENSIONS = (".gz", ".xlsx", ".parquet")  # everything else must be text
 
-Loader = Callable[[GraphStore, Path, str, str | None], Iterable[Record | Rejected]]
+Loader = Callable[[GraphStore, Path, str, str | None], Iterable[Record | EdgeBatch | Rejected]]
 """(store, file or folder of files, evidence source, option such as the list kind) -> records."""
 
 
@@ -49,7 +50,7 @@ class UploadKind:
     multiple: bool = False  # several files in one upload: the loader gets their folder
 
 
-def _customs(store: GraphStore, path: Path, source: str, option: str | None) -> Iterable[Record | Rejected]:
+def _customs(store: GraphStore, path: Path, source: str, option: str | None) -> Iterable[Record | EdgeBatch | Rejected]:
     return load_customs(path, source=source)
 
 
@@ -211,7 +212,7 @@ def preview_files(store: GraphStore, kind: str, files: Sequence[tuple[str, bytes
     node_ids = set(store.node_frame()["id"])
     edge_ids = set(store.edge_frame()["id"])
     try:
-        for item in spec.loader(store, path, preview.source, option):
+        for item in expand(spec.loader(store, path, preview.source, option)):
             _tally(preview, item, node_ids, edge_ids)
     except _read_errors() as exc:
         raise UploadError(f"{name} cannot be read as {spec.label}: {_without_folder(str(exc), path)}") from exc

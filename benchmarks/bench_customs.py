@@ -75,7 +75,7 @@ def ingest_once(path: str, layout: str) -> None:
         store = open_store(store_dir)
         customs = CustomsFile(path, layout=layout)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
-            store.write(quarantine.filter(customs.records()))
+            store.write(quarantine.filter(customs.batches()))
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -98,7 +98,7 @@ def _with_row_progress(customs: CustomsFile) -> Iterator[Record | Rejected]:
                dynamic_ncols=True)
     shown = 0
     try:
-        for item in customs.records():
+        for item in customs.batches():
             yield item
             if customs.counts.read - shown >= 10_000:
                 bar.update(customs.counts.read - shown)

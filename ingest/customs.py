@@ -1,7 +1,8 @@
 """Customs records in any vendor layout → graph records, streamed in chunks.
 
-The pipeline per file: reader (format, encoding, delimiter, banner rows) → layout mapping
-(``ingest.layouts``) → canonical rows → :class:`ShipmentBuilder` → records. Every data row
+The pipeline per file, a chunk of rows at a time: reader (format, encoding, delimiter, banner
+rows) → layout mapping (``ingest.layouts``) → canonical columns → :class:`ShipmentBuilder` →
+node records and one EdgeBatch of shipments. Every data row
 ends either in records or as one :class:`Rejected` with its reason, so
 ``read == ingested + quarantined`` always holds.
 """
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.batch import EdgeBatch, expand
 from graph.schema import Record
 from ingest.layouts import LayoutChoice, choose_layout
-from ingest.normalize import NormalizationError
 from ingest.quarantine import Rejected
 from ingest.readers import TableReader, open_table
 from ingest.shipments import ShipmentBuilder
@@ -65,16 +66,18 @@ class CustomsFile:
                 row["_extra"] = list(cells[len(header):])
         return Rejected(self.source, locator, reason, raw, str(self.path), row)
 
-    def records(self) -> Iterator[Record | Rejected]:
-        """Records of every readable row; a Rejected (with its reason) for every other row."""
+    def batches(self) -> Iterator[Record | EdgeBatch | Rejected]:
+        """What ``store.write`` takes, a chunk of rows at a time: node records, the chunk's shipments as one
+        EdgeBatch, and a Rejected (with its reason) for every row that cannot be ingested."""
         builder = ShipmentBuilder(self.source, EXTRACTOR, required=self.choice.layout.required_fields)
-        build = builder.records
         width = len(self.info.header)
         text_cells = self.info.format == "csv"  # every cell a str already
         counts = self.counts
         for chunk in self.reader.chunks():
             counts.read += len(chunk)
-            good: list[tuple[str, Sequence[Any], str]] = []
+            good: list[Sequence[Any]] = []
+            locators: list[str] = []
+            excerpts: list[str] = []
             for locator, cells in chunk:
                 excerpt = "|".join(cells) if text_cells else "|".join("" if c is None else str(c) for c in cells)
                 if len(excerpt) > EXCERPT_CHARS:
@@ -89,20 +92,22 @@ class CustomsFile:
                 if text_cells and "\ufffd" in excerpt:
                     yield self._reject(locator, f"encoding: bytes not valid in {self.info.encoding}", cells, excerpt)
                     continue
-                good.append((locator, cells, excerpt))
-            mapped = self.mapper.map_chunk([cells for _, cells, _ in good])
-            for (locator, cells, excerpt), row in zip(good, mapped):
-                try:
-                    if isinstance(row, NormalizationError):
-                        raise row
-                    records = build(row, locator, excerpt, normalized=True)
-                except NormalizationError as exc:
-                    yield self._reject(locator, str(exc), cells, excerpt)
-                    continue
-                counts.ingested += 1
-                yield from records
+                good.append(cells)
+                locators.append(locator)
+                excerpts.append(excerpt)
+            built = builder.build(self.mapper.map_columns(good), locators, excerpts)
+            for i, reason in sorted(built.rejected.items()):
+                yield self._reject(locators[i], reason, good[i], excerpts[i])
+            counts.ingested += len(good) - len(built.rejected)
+            yield from built.records
+            if built.shipments is not None:
+                yield built.shipments
             yield from self._bad_rows()
         yield from self._bad_rows()
+
+    def records(self) -> Iterator[Record | Rejected]:
+        """Like :meth:`batches`, with every shipment as its own Edge record."""
+        yield from expand(self.batches())
 
     def _bad_rows(self) -> Iterator[Rejected]:
         for bad in self.reader.bad_rows:
@@ -127,11 +132,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_customs(path: str | Path, **options: Any) -> Iterator[Record | Rejected]:
-    """Records (and Rejected rows) of a customs file in any supported layout; see :class:`CustomsFile`."""
-    yield from CustomsFile(path, **options).records()
+def load_customs(path: str | Path, **options: Any) -> Iterator[Record | EdgeBatch | Rejected]:
+    """Records, batches of shipments and Rejected rows of a customs file in any supported layout, as
+    ``store.write`` takes them; see :meth:`CustomsFile.batches`."""
+    yield from CustomsFile(path, **options).batches()
 
 
-def load_canonical(path: str | Path, source: str | None = None) -> Iterator[Record | Rejected]:
-    """Records from a customs file in the canonical layout."""
-    yield from CustomsFile(path, layout="canonical", source=source).records()
+def load_canonical(path: str | Path, source: str | None = None) -> Iterator[Record | EdgeBatch | Rejected]:
+    """Records and batches of shipments from a customs file in the canonical layout."""
+    yield from CustomsFile(path, layout="canonical", source=source).batches()

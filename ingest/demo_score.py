@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.stores import GraphStore
-from graph.stores.frames import load_props
+from graph.stores.frames import isin, load_props
 from graph.trace import TraceResult
 
 
@@ -53,7 +53,7 @@ def score_against_truth(store: GraphStore, result: TraceResult, truth: dict[str,
     score does not depend on node ids or names.
     """
     edges = store.edge_frame()
-    used = edges[edges["id"].isin(result.edge_ids())]
+    used = edges[isin(edges["id"], result.edge_ids())]
     record_of = {eid: load_props(props).get("record_id", eid)
                  for eid, props in zip(used["id"], used["props"], strict=True)}
     returned = [tuple(record_of.get(e, e) for e in path.edge_ids) for path in result.paths]

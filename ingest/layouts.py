@@ -21,7 +21,7 @@ from ingest.normalize import (
     NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs,
     normalize_inn, normalize_number,
 )
-from ingest.shipments import CANONICAL_COLUMNS, REQUIRED
+from ingest.shipments import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 
 # Canonical fields a profile may fill besides CANONICAL_COLUMNS.
 EXTRA_FIELDS = ("shipper_alias", "consignee_alias")
@@ -351,39 +351,30 @@ class RowMapper:
 
     def map_chunk(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any] | NormalizationError]:
         """Canonical rows of a chunk of source rows (all of the header's width), or the error of each bad row."""
+        return self.map_columns(rows).rows()
+
+    def map_columns(self, rows: Sequence[Sequence[Any]]) -> CanonicalColumns:
+        """A chunk of source rows (all of the header's width) as canonical columns, with each bad row's reason."""
         n = len(rows)
-        if not n:
-            return []
         columns = list(zip(*rows))
         errors: dict[int, str] = {}
 
         def values(name: str, steps: list[_ColumnTransform]) -> list[Any]:
             for step in steps:
                 step.failed = False
-            merged = _first_present(steps, columns, n)
+            merged = _first_present(steps, columns, n) if n else []
             if any(step.failed for step in steps):
                 for i, v in enumerate(merged):
                     if type(v) is _Failed and i not in errors:
                         errors[i] = f"{name}: {v.reason}"
             return merged
 
-        names = [name for name, _ in self.fields]
-        field_values = [values(name, steps) for name, steps in self.fields]
-        out: list[dict[str, Any] | NormalizationError] = [dict(zip(names, vals)) for vals in zip(*field_values)]
-        for group, specs in self.props:
-            prop_names = [name for name, _ in specs]
-            prop_values = [values(name, steps) for name, steps in specs]
-            if not prop_values:
-                continue  # the builder reads a missing group as no props
-            for row, vals in zip(out, zip(*prop_values)):
-                row[group] = {k: v for k, v in zip(prop_names, vals) if v is not None}  # type: ignore[index]
-        for row in out if self.inferred else ():
-            inferred = []
-            for key, value, why in self.inferred:
-                if row.get(key) is None:  # type: ignore[union-attr]
-                    row[key] = value  # type: ignore[index]
-                    inferred.append(why)
-            row["inferred"] = inferred  # type: ignore[index]
-        for i, reason in errors.items():
-            out[i] = NormalizationError(reason)
-        return out
+        fields = {name: values(name, steps) for name, steps in self.fields}
+        props = {group: {name: values(name, steps) for name, steps in specs} for group, specs in self.props if specs}
+        inferred: dict[str, tuple[str, list[bool]]] = {}
+        for key, value, why in self.inferred:
+            column = fields.get(key)
+            flags = [True] * n if column is None else [v is None for v in column]
+            fields[key] = [value] * n if column is None else [value if v is None else v for v in column]
+            inferred[key] = (why, flags)
+        return CanonicalColumns(n, fields, props, inferred, errors)

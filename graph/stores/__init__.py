@@ -16,6 +16,8 @@ from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from graph.batch import EdgeBatch
     import pandas as pd
 
 DEFAULT_STORE = "./transship-data"
@@ -57,8 +59,8 @@ class GraphStore(Protocol):
 
     location: str
 
-    def write(self, records: Iterable[Record]) -> WriteResult:
-        """Add records; the same id from a new source adds evidence, never a duplicate."""
+    def write(self, records: Iterable[Record | EdgeBatch]) -> WriteResult:
+        """Add records and batches of edges; the same id from a new source adds evidence, never a duplicate."""
         ...
 
     def get_node(self, node_id: str) -> Node | None:

@@ -32,13 +32,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from graph.batch import EdgeBatch
 from graph.schema import (
     SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate,
 )
 from graph.stores import Direction, StoreError, WriteResult
 from graph.stores.frames import (
-    EDGE_FIELDS, EVIDENCE_FIELDS, NODE_FIELDS, checked_endpoint_types, dump_props, edge_from_row, edge_row,
-    evidence_from_row, evidence_rows, evidence_stats, frames_to_networkx, load_props, node_from_row,
+    EDGE_FIELDS, SCHEMAS, checked_endpoint_types, dump_props, edge_from_row, edge_row,
+    evidence_from_row, evidence_rows, evidence_stats, frames_to_networkx, isin, load_props, node_from_row,
 )
 
 if TYPE_CHECKING:
@@ -48,16 +49,10 @@ FORMAT = "transship-embedded"
 MANIFEST = "MANIFEST.json"
 STAGE_CHUNK = 100_000  # rows staged in Python before they become an Arrow table
 
-_S, _F = pa.string(), pa.float64()
-SCHEMAS: dict[str, pa.Schema] = {
-    "nodes": pa.schema([(name, _S) for name in NODE_FIELDS]),
-    "edges": pa.schema([(n, _F if n in ("value_usd", "quantity") else _S) for n in EDGE_FIELDS]),
-    "evidence": pa.schema([(n, _F if n == "confidence" else _S) for n in EVIDENCE_FIELDS]),
-}
 # Written since layout 2, one row per row of edges.parquet (which is then sorted by id). Stores without it
 # (written before) are read as before: the edge view is derived from the evidence on first use.
 # ``seq`` is the edge's position in write order, which edges() keeps.
-STATS_SCHEMA = pa.schema([("confidence", _F), ("n_evidence", pa.int64()), ("seq", pa.int64())])
+STATS_SCHEMA = pa.schema([("confidence", pa.float64()), ("n_evidence", pa.int64()), ("seq", pa.int64())])
 LAYOUT = 2
 EVIDENCE_ROW_GROUP = 65_536  # evidence_of() for a few ids reads the owner column and only the groups it hits
 EVIDENCE_KEY = ["owner", "source", "locator", "extractor"]
@@ -98,14 +93,20 @@ class _Staging:
         self.evidence_tables: list[pa.Table] = []
 
     @classmethod
-    def collect(cls, records: Iterable[Record]) -> _Staging:
+    def collect(cls, records: Iterable[Record | EdgeBatch]) -> _Staging:
         """Stage every record of one write (validated on the way in)."""
         staging = cls()
         for record in records:
             staging.add(record)
         return staging
 
-    def add(self, record: Record) -> None:
+    def add(self, record: Record | EdgeBatch) -> None:
+        if isinstance(record, EdgeBatch):
+            record.check()
+            self.seal()  # rows staged before the batch stay before it (the first of duplicate ids wins)
+            self.edge_tables.append(record.edges)
+            self.evidence_tables.append(record.evidence)
+            return
         if not record.evidence:
             raise SchemaError(f"{record.type} record without evidence: {record}")
         validate(record)
@@ -174,7 +175,7 @@ def _updated_stats(edges: pd.DataFrame, stats: pd.DataFrame, evidence: pd.DataFr
     elif added.empty:
         return stats
     else:
-        part = evidence[evidence["owner"].isin(added["owner"].unique())]
+        part = evidence[isin(evidence["owner"], added["owner"].unique())]
     fresh = evidence_stats(part["owner"], part["confidence"])
     rows = pd.Index(edges["id"]).get_indexer(fresh.index)
     hit = rows >= 0
@@ -379,8 +380,8 @@ class EmbeddedStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def write(self, records: Iterable[Record]) -> WriteResult:
-        """Add records in one atomic step; see the module docstring.
+    def write(self, records: Iterable[Record | EdgeBatch]) -> WriteResult:
+        """Add records (and batches of edges) in one atomic step; see the module docstring.
 
         Raises:
             SchemaError: a record breaks the schema; nothing is written then.
@@ -448,7 +449,7 @@ class EmbeddedStore:
 
     def _merged_edges(self, new: pd.DataFrame, node_types: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         """All edges sorted by id, their stats carried over (zero for new edges), the number added."""
-        new = new[~new["id"].isin(self._edges["id"])]
+        new = new[~isin(new["id"], self._edges["id"])]
         if not new.empty:
             checked_endpoint_types(new, node_types)
         old_n = len(self._edges)
@@ -471,9 +472,9 @@ class EmbeddedStore:
         if new.empty:
             return self._evidence, new
         old = self._evidence
-        known_owner = new["owner"].isin(old["owner"])
+        known_owner = isin(new["owner"], old["owner"])
         if known_owner.any():
-            seen = old[old["owner"].isin(new.loc[known_owner, "owner"])][EVIDENCE_KEY]
+            seen = old[isin(old["owner"], new.loc[known_owner, "owner"])][EVIDENCE_KEY]
             flagged = new.merge(seen.assign(_seen=True), how="left", on=EVIDENCE_KEY)["_seen"].fillna(False)
             new = new[~flagged.to_numpy(dtype=bool)]
         if new.empty:
@@ -559,7 +560,7 @@ class EmbeddedStore:
         if self._evidence_frame is None and self._evidence_file is not None and len(owners) < 10_000:
             part = self._evidence_file.rows_of(owners)  # a few row groups instead of the whole table
         elif "evidence_groups" not in self._derived and len(owners) < 10_000:
-            part = self._evidence[self._evidence["owner"].isin(owners).to_numpy()]
+            part = self._evidence[isin(self._evidence["owner"], owners)]
         else:
             part = None
         if part is not None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.schema import EDGE_RULES, Edge, EdgeType, Evidence, Node, NodeType, SchemaError
 
@@ -21,6 +23,14 @@ EDGE_FIELDS = (
     "quantity", "origin_country", "props",
 )
 EVIDENCE_FIELDS = ("owner", "source", "locator", "extractor", "confidence", "observed", "excerpt")
+
+_S, _F = pa.string(), pa.float64()
+# Column types of the three tables, as every store stages them and the embedded store persists them.
+SCHEMAS: dict[str, pa.Schema] = {
+    "nodes": pa.schema([(name, _S) for name in NODE_FIELDS]),
+    "edges": pa.schema([(n, _F if n in ("value_usd", "quantity") else _S) for n in EDGE_FIELDS]),
+    "evidence": pa.schema([(n, _F if n == "confidence" else _S) for n in EVIDENCE_FIELDS]),
+}
 
 
 def dump_props(props: Mapping[str, Any]) -> str:
@@ -93,14 +103,33 @@ def edge_from_row(row: Mapping[str, Any], evidence: tuple[Evidence, ...] = ()) -
     )
 
 
+def isin(values: pd.Series | pd.Index | Iterable[Any], candidates: Iterable[Any]) -> np.ndarray:
+    """Boolean mask: which ``values`` are among ``candidates`` (a hash lookup in Arrow).
+
+    pandas' own ``isin`` on Arrow-backed text columns turns every candidate into a Python object
+    first, seconds for a million ids; this is the same test without that.
+
+    >>> isin(pd.Series(["a", "b", None]), ["b", "c"]).tolist()
+    [False, True, False]
+    """
+    array = pa.array(values if isinstance(values, (pd.Series, pd.Index)) else list(values))
+    candidate_array = pa.array(candidates if isinstance(candidates, (pd.Series, pd.Index, np.ndarray))
+                               else list(candidates))
+    if candidate_array.type != array.type and len(candidate_array) == 0:
+        candidate_array = candidate_array.cast(array.type)
+    mask: np.ndarray = pc.fill_null(pc.is_in(array, value_set=candidate_array), False).to_numpy(zero_copy_only=False)
+    return mask
+
+
 def evidence_stats(owners: Iterable[str], confidences: Iterable[float]) -> pd.DataFrame:
     """Per owner: noisy-or ``confidence`` (rounded to 6 places) and ``n_evidence``, indexed by owner.
 
     Every backend computes edge confidence with this one function, over an owner's evidence rows in
     the order they were added, so the stores agree to the last bit.
     """
-    owner = pd.Series(np.asarray(list(owners), dtype=object))
-    conf = pd.Series(np.asarray(list(confidences), dtype="float64"))
+    owner = owners.reset_index(drop=True) if isinstance(owners, pd.Series) else pd.Series(list(owners), dtype=object)
+    conf = pd.Series(np.asarray(confidences if isinstance(confidences, pd.Series) else list(confidences),
+                                dtype="float64"))
     grouped = pd.DataFrame({"owner": owner, "l": np.log1p(-conf.clip(upper=1 - 1e-12))})
     agg = grouped.groupby("owner", sort=False)["l"].agg(["sum", "size"])
     return pd.DataFrame({"confidence": (1.0 - np.exp(agg["sum"])).round(6), "n_evidence": agg["size"].astype("int64")},

@@ -34,10 +34,11 @@ from graph.schema import (
 )
 from graph.stores import EDGE_COLUMNS, Direction, StoreError, WriteResult
 from graph.stores import cypher_model as cm
+from graph.batch import EdgeBatch
 from graph.stores.embedded import SCHEMAS, _Staging, merge_props
 from graph.stores.frames import (
     EDGE_FIELDS, NODE_FIELDS, checked_endpoint_types, dump_props, edge_from_row, evidence_from_row, evidence_stats,
-    load_props, node_from_row,
+    isin, load_props, node_from_row,
 )
 
 USER_ENV, PASSWORD_ENV, DATABASE_ENV = "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
@@ -182,8 +183,8 @@ class Neo4jStore:
         return list(rows[0][0]) if rows else []
 
     # ---- writing ------------------------------------------------------------------------------
-    def write(self, records: Iterable[Record]) -> WriteResult:
-        """Add records; the same id from a new source adds evidence, never a duplicate.
+    def write(self, records: Iterable[Record | EdgeBatch]) -> WriteResult:
+        """Add records (and batches of edges); the same id from a new source adds evidence, never a duplicate.
 
         Raises:
             SchemaError: a record breaks the schema; nothing is written then.
@@ -251,7 +252,7 @@ class Neo4jStore:
         """Edges not yet in the database, checked against EDGE_RULES like the embedded store does."""
         if edges.empty:
             return edges
-        new = edges[~edges["id"].isin(self._known_edge_ids(edges))].reset_index(drop=True)
+        new = edges[~isin(edges["id"], self._known_edge_ids(edges))].reset_index(drop=True)
         if new.empty:
             return new
         ends = set(new["source"]) | set(new["target"])

@@ -63,7 +63,7 @@ class Ingest:
         store = open_store(self.store_dir)
         customs = CustomsFile(path, **options)
         with Quarantine(self.quarantine) as quarantine:
-            result = store.write(quarantine.filter(customs.records()))
+            result = store.write(quarantine.filter(customs.batches()))
         assert quarantine.rejected == customs.counts.quarantined
         counts = customs.counts
         assert counts.read == counts.ingested + counts.quarantined

@@ -58,13 +58,13 @@ def test_every_row_is_ingested_or_quarantined_and_reingest_changes_nothing(
         store = open_store(Path(tmp) / "store")
         customs = CustomsFile(path, layout="canonical")
         with Quarantine(Path(tmp) / "q.jsonl") as quarantine:
-            store.write(quarantine.filter(customs.records()))
+            store.write(quarantine.filter(customs.batches()))
         counts = customs.counts
         assert counts.read == len(data)  # blank names still make a row; nothing is skipped
         assert counts.ingested + counts.quarantined == counts.read
         assert quarantine.rejected == counts.quarantined
         again = CustomsFile(path, layout="canonical")
         with Quarantine() as quarantine2:
-            result = store.write(quarantine2.filter(again.records()))
+            result = store.write(quarantine2.filter(again.batches()))
         assert not result.changed
         assert (again.counts.ingested, again.counts.quarantined) == (counts.ingested, counts.quarantined)

@@ -59,6 +59,7 @@ def test_demo_world_loads_completely_when_value_caches_overflow(tmp_path: Path,
     """At a million rows the per-column value caches of the customs mapper overflow; nothing may break."""
     import ingest.layouts
     import ingest.readers
+    from graph.batch import expand
     from ingest.customs import load_canonical
     from ingest.demo import generate_world
     from ingest.quarantine import Quarantine
@@ -67,6 +68,6 @@ def test_demo_world_loads_completely_when_value_caches_overflow(tmp_path: Path,
     monkeypatch.setattr(ingest.readers, "CHUNK_ROWS", 200)
     world = generate_world(tmp_path, rows=1500, seed=5)
     with Quarantine() as quarantine:
-        shipped = [r for r in quarantine.filter(load_canonical(world.customs)) if getattr(r, "type", None)
-                   == EdgeType.SHIPPED]
+        shipped = [r for r in expand(quarantine.filter(load_canonical(world.customs)))
+                   if getattr(r, "type", None) == EdgeType.SHIPPED]
     assert quarantine.rejected == 0 and len(shipped) == 1500
