@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -204,6 +204,18 @@ def node_id(type: NodeType | str, key: str) -> str:
 def edge_id(type: EdgeType | str, source: str, target: str, key: str = "") -> str:
     """Id of the edge of ``type`` between two node ids, told apart by ``key``."""
     return make_id("edge", EdgeType(type).value, source, target, key)
+
+
+def edge_ids(type: EdgeType | str, sources: Iterable[str], targets: Iterable[str], keys: Iterable[str]) -> list[str]:
+    """:func:`edge_id` of many edges of one type at once.
+
+    >>> edge_ids("SHIPPED", ["a"], ["b"], ["k"]) == [edge_id(EdgeType.SHIPPED, "a", "b", "k")]
+    True
+    """
+    head = f"{EdgeType(type).value}\x1f"
+    sha1 = hashlib.sha1
+    return ["edge:" + sha1(f"{head}{s}\x1f{t}\x1f{k}".encode("utf-8")).hexdigest()[:20]
+            for s, t, k in zip(sources, targets, keys, strict=True)]
 
 
 def combine_confidence(values: Any) -> float:

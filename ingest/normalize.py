@@ -167,6 +167,7 @@ def normalize_country(value: object) -> str | None:
     return code
 
 
+@cache
 def country_name(code: str) -> str:
     """English short name of an ISO-2 code (the code itself if unknown)."""
     hit = pycountry.countries.get(alpha_2=code)

@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from graph.batch import EdgeBatch
 from graph.goods import chpl_entry, describe_hs, goods_category
-from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, make_id, node_id
-from graph.stores.frames import SCHEMAS, dump_props
+from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record, edge_id, edge_ids, node_id
+from graph.stores.frames import SCHEMAS, dump_props, json_objects
 from ingest.keys import company_key, fold_name, normalize_identifier
 from ingest.normalize import (
     NormalizationError, clean_text, country_name, is_valid_inn, normalize_country, normalize_date, normalize_hs,
@@ -115,6 +115,14 @@ class BuiltChunk:
     rejected: dict[int, str]  # row in the chunk -> reason
 
 
+@dataclass(frozen=True)
+class _Good:
+    """An HS-6 good: its node id and the props it gives every shipment of it."""
+
+    id: str
+    props: dict[str, Any]
+
+
 @dataclass
 class _Company:
     """A company as one row names it (name, country, identifier, other-script name)."""
@@ -145,9 +153,11 @@ class ShipmentBuilder:
         self._seen: set[str] = set()
         self._companies: dict[tuple[Any, ...], _Company | NormalizationError] = {}
         self._facts: set[tuple[str, str, Any]] = set()  # (company id, prop, value) already emitted
-        self._goods: dict[str, Node] = {}
-        self._made: set[tuple[str, str]] = set()
-        self._good_props: dict[str, dict[str, Any]] = {}
+        self._goods: dict[str, _Good] = {}  # by HS-6
+        self._makers: dict[str, str | None] = {}  # brand -> id of its maker (None: a brand of punctuation only)
+        self._countries: dict[str, str] = {}  # code -> id of the country's node, once emitted
+        self._made: set[tuple[str, str]] = set()  # (maker id, good id) linked by MANUFACTURES
+        self._links: list[tuple[EdgeType, str, str, dict[str, Any], int]] = []  # this chunk's other edges
 
     def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None) -> list[Record]:
         """Records for one raw canonical row (a convenience over :meth:`build`).
@@ -165,57 +175,87 @@ class ShipmentBuilder:
         """Records of a chunk of normalised canonical rows; rows that cannot be built are rejected with the reason."""
         rejected = dict(chunk.errors)
         self._reject_missing(chunk, rejected)
-        col = chunk.column
-        dates, hs_codes, usd, qtys = col("date"), col("hs_code"), col("value_usd"), col("quantity")
-        record_ids, brands, parts = col("record_id"), col("brand"), col("part_number")
-        texts = [(name, col(name)) for name in ("description", "brand", "part_number", "unit", "record_id")]
-        edge_props = list(chunk.props.get("edge_props", {}).items())
         roles = [_RoleColumns(chunk, role) for role in ROLES]
-        self._context = (locators, dates, excerpts)
+        companies = [self._identities(role, rejected) for role in roles]
+        kept = [i for i in range(chunk.n) if i not in rejected]
+        self._context = (locators, chunk.column("date"), excerpts)
+        self._links = []
         out: list[Record] = []
-        kept: list[int] = []
-        ids: list[str] = []
-        sources: list[str] = []
-        targets: list[str] = []
-        keys: list[str] = []
-        props_json: list[str] = []
-        for i in range(chunk.n):
-            if i in rejected:
-                continue
-            try:
-                shipper, consignee = (self._identity(role, i) for role in roles)
-            except NormalizationError as exc:
-                rejected[i] = str(exc)
-                continue
-            for company, role in ((shipper, roles[0]), (consignee, roles[1])):
-                self._emit_company(company, role, i, out)
-            hs = hs_codes[i]
-            good = self._good(hs, i, out)
-            props = {name: v for name, column in edge_props if (v := column[i]) is not None}
-            for name, column in texts:
-                if (v := column[i]) is not None:
-                    props[name] = v
-            if good is not None:
-                props.update(self._good_props[good.key])
-            # A declaration number names many lines: the key adds what tells the lines apart.
-            part = parts[i]
-            key = f"{record_ids[i] or dates[i]}|{props.get('declaration_line') or ''}|{hs}|{usd[i]}|{qtys[i]}|" \
-                  f"{part or ''}"
-            kept.append(i)
-            ids.append(make_id("edge", EdgeType.SHIPPED.value, shipper.id, consignee.id, key))
-            sources.append(shipper.id)
-            targets.append(consignee.id)
-            keys.append(key)
-            props_json.append(dump_props(props))
+        goods = self._nodes_of_rows(chunk, kept, roles, companies, out)
+        if not kept:
+            return BuiltChunk(out, None, rejected)
+        shipments = self._shipments(chunk, kept, companies, goods)
+        links = self._links_batch()
+        if links is not None:
+            shipments = EdgeBatch(pa.concat_tables([shipments.edges, links.edges]),
+                                  pa.concat_tables([shipments.evidence, links.evidence]))
+        return BuiltChunk(out, shipments, rejected)
+
+    def _identities(self, role: _RoleColumns, rejected: dict[int, str]) -> list[_Company | None]:
+        """The company each row names in ``role``; rows naming none that can be read are rejected."""
+        keys = list(zip(role.names, role.countries, role.ids, role.aliases))
+        for key in dict.fromkeys(keys):
+            if key not in self._companies:
+                try:
+                    self._companies[key] = _new_company(role.role, *key)
+                except NormalizationError as exc:
+                    self._companies[key] = exc
+        found: list[_Company | None] = []
+        for i, company in enumerate(map(self._companies.__getitem__, keys)):
+            if isinstance(company, NormalizationError):
+                rejected.setdefault(i, str(company))
+                found.append(None)
+            else:
+                found.append(company)
+        return found
+
+    def _nodes_of_rows(self, chunk: CanonicalColumns, kept: list[int], roles: list[_RoleColumns],
+                       companies: list[list[_Company | None]], out: list[Record]) -> list[_Good | None]:
+        """Emit, row by row, the nodes (and their LOCATED_IN and MANUFACTURES edges) a row names first or
+        adds a fact to; returns each row's good (None where the HS code is shorter than HS-6)."""
+        hs_codes, brands = chunk.column("hs_code"), chunk.column("brand")
+        goods: list[_Good | None] = [None] * chunk.n
+        with_facts = [bool(role.props) for role in roles]
+        for i in kept:
+            for role, found, facts in zip(roles, companies, with_facts):
+                company = found[i]
+                if facts or not company.emitted:  # type: ignore[union-attr]
+                    self._emit_company(company, role, i, out)  # type: ignore[arg-type]
+            good = goods[i] = self._good(hs_codes[i], i, out)
             brand = brands[i]
-            if brand and good is not None and (brand, good.key) not in self._made and fold_name(brand):
-                self._made.add((brand, good.key))  # a brand of punctuation only stays a prop, not a maker
-                maker = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]},
-                             self._evidence(i))
-                self._once(maker, out)
-                self._once(Edge(EdgeType.MANUFACTURES, maker.id, good.id, evidence=self._evidence(i)), out)
-        batch = self._batch(kept, ids, sources, targets, keys, props_json, chunk) if kept else None
-        return BuiltChunk(out, batch, rejected)
+            if brand and good is not None:
+                maker = self._maker(brand, i, out)
+                if maker is not None and (maker, good.id) not in self._made:
+                    self._made.add((maker, good.id))
+                    self._links.append((EdgeType.MANUFACTURES, maker, good.id, {}, i))
+        return goods
+
+    def _maker(self, brand: str, i: int, out: list[Record]) -> str | None:
+        """Id of the company a brand names as its maker (emitted once); None for a brand of punctuation only."""
+        if brand not in self._makers:
+            maker = None
+            if fold_name(brand):  # a brand of punctuation only stays a prop, not a maker
+                node = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]},
+                            self._evidence(i))
+                self._once(node, out)
+                maker = node.id
+            self._makers[brand] = maker
+        return self._makers[brand]
+
+    def _links_batch(self) -> EdgeBatch | None:
+        """The chunk's LOCATED_IN and MANUFACTURES edges (one row of evidence each) as a batch."""
+        if not self._links:
+            return None
+        types, sources, targets, props, rows = zip(*self._links)
+        m = len(rows)
+        ids = pa.array([edge_id(t, s, d) for t, s, d in zip(types, sources, targets)], pa.string())
+        nothing = pa.nulls(m, pa.string())
+        edges = pa.Table.from_arrays([
+            ids, pa.array([t.value for t in types], pa.string()), pa.array(sources, pa.string()),
+            pa.array(targets, pa.string()), pa.array([""] * m, pa.string()), nothing, nothing,
+            pa.nulls(m, pa.float64()), pa.nulls(m, pa.float64()), nothing, pa.array(map(dump_props, props), pa.string()),
+        ], schema=SCHEMAS["edges"])
+        return EdgeBatch(edges, self._evidence_table(ids, list(rows)))
 
     def _reject_missing(self, chunk: CanonicalColumns, rejected: dict[int, str]) -> None:
         missing: dict[int, list[str]] = {}
@@ -227,30 +267,44 @@ class ShipmentBuilder:
         for i, names in missing.items():
             rejected.setdefault(i, f"missing required field(s): {', '.join(names)}")
 
-    def _batch(self, kept: list[int], ids: list[str], sources: list[str], targets: list[str], keys: list[str],
-               props_json: list[str], chunk: CanonicalColumns) -> EdgeBatch:
+    def _shipments(self, chunk: CanonicalColumns, kept: list[int], companies: list[list[_Company | None]],
+                   goods: list[_Good | None]) -> EdgeBatch:
         """The kept rows' SHIPPED edges and their evidence rows as Arrow tables."""
-        m = len(kept)
-        locators, dates, excerpts = self._context
-
         def take(values: Sequence[Any]) -> list[Any]:
             return [values[i] for i in kept]
 
-        kept_dates = take(dates)
+        shippers, consignees = ([found[i].id for i in kept] for found in companies)  # type: ignore[union-attr]
+        record_ids, kept_dates, hs_codes, usd, qtys, parts = (take(chunk.column(name)) for name in (
+            "record_id", "date", "hs_code", "value_usd", "quantity", "part_number"))
+        props = {name: take(values) for name, values in chunk.props.get("edge_props", {}).items()}
+        for name in ("description", "brand", "part_number", "unit", "record_id"):
+            _overlay(props, name, take(chunk.column(name)))
+        good_props = [good.props if good is not None else {} for good in take(goods)]
+        for name in ("chpl_tier", "category"):
+            _overlay(props, name, [p.get(name) for p in good_props])
+        lines = props.get("declaration_line") or [None] * len(kept)
+        # A declaration number names many lines: the key adds what tells the lines apart.
+        keys = [f"{r or d}|{line or ''}|{h}|{u}|{q}|{p or ''}"
+                for r, d, line, h, u, q, p in zip(record_ids, kept_dates, lines, hs_codes, usd, qtys, parts)]
+        ids = pa.array(edge_ids(EdgeType.SHIPPED, shippers, consignees, keys), pa.string())
+        m = len(kept)
         edges = pa.Table.from_arrays([
-            pa.array(ids, pa.string()), pa.array([EdgeType.SHIPPED.value] * m, pa.string()),
-            pa.array(sources, pa.string()), pa.array(targets, pa.string()), pa.array(keys, pa.string()),
-            pa.array(kept_dates, pa.string()), pa.array(take(chunk.column("hs_code")), pa.string()),
-            pa.array(take(chunk.column("value_usd")), pa.float64()),
-            pa.array(take(chunk.column("quantity")), pa.float64()),
-            pa.array(take(chunk.column("origin_country")), pa.string()), pa.array(props_json, pa.string()),
+            ids, pa.array([EdgeType.SHIPPED.value] * m, pa.string()), pa.array(shippers, pa.string()),
+            pa.array(consignees, pa.string()), pa.array(keys, pa.string()), pa.array(kept_dates, pa.string()),
+            pa.array(hs_codes, pa.string()), pa.array(usd, pa.float64()), pa.array(qtys, pa.float64()),
+            pa.array(take(chunk.column("origin_country")), pa.string()), json_objects(props, m),
         ], schema=SCHEMAS["edges"])
-        evidence = pa.Table.from_arrays([
-            edges.column("id"), pa.array([self.source] * m, pa.string()), pa.array(take(locators), pa.string()),
+        return EdgeBatch(edges, self._evidence_table(ids, kept))
+
+    def _evidence_table(self, owners: pa.Array, rows: list[int]) -> pa.Table:
+        """One evidence row per owner, told by the chunk's row at the same position of ``rows``."""
+        locators, dates, excerpts = self._context
+        m = len(rows)
+        return pa.Table.from_arrays([
+            owners, pa.array([self.source] * m, pa.string()), pa.array([locators[i] for i in rows], pa.string()),
             pa.array([self.extractor] * m, pa.string()), pa.array([float(self.confidence)] * m, pa.float64()),
-            edges.column("date"), pa.array(take(excerpts), pa.string()),
+            pa.array([dates[i] for i in rows], pa.string()), pa.array([excerpts[i] for i in rows], pa.string()),
         ], schema=SCHEMAS["evidence"])
-        return EdgeBatch(edges, evidence)
 
     def _evidence(self, i: int) -> tuple[Evidence, ...]:
         """Evidence of a record that row ``i`` of the current chunk tells."""
@@ -262,20 +316,6 @@ class ShipmentBuilder:
         if rid not in self._seen:
             self._seen.add(rid)
             out.append(record)
-
-    def _identity(self, role: _RoleColumns, i: int) -> _Company:
-        """The company a row names in one role (cached per distinct name, country, identifier and alias)."""
-        cache_key = (role.names[i], role.countries[i], role.ids[i], role.aliases[i])
-        company = self._companies.get(cache_key)
-        if company is None:
-            try:
-                company = _new_company(role.role, *cache_key)
-            except NormalizationError as exc:
-                company = exc
-            self._companies[cache_key] = company
-        if isinstance(company, NormalizationError):
-            raise company
-        return company
 
     def _emit_company(self, company: _Company, role: _RoleColumns, i: int, out: list[Record]) -> None:
         """The company's node the first time a row names it so, and again with each new fact a row adds."""
@@ -296,28 +336,35 @@ class ShipmentBuilder:
         if company.id not in self._seen:
             self._seen.add(company.id)
             if company.country:
-                self._once(Node(NodeType.COUNTRY, company.country, country_name(company.country), company.country,
-                                {}, evidence), out)
                 why = role.inferred_reason if role.inferred_rows is not None and role.inferred_rows[i] else None
-                out.append(Edge(EdgeType.LOCATED_IN, company.id, node_id(NodeType.COUNTRY, company.country),
-                                props={"inferred": why} if why else {}, evidence=evidence))
+                self._links.append((EdgeType.LOCATED_IN, company.id, self._country(company.country, evidence, out),
+                                    {"inferred": why} if why else {}, i))
 
-    def _good(self, hs: str | None, i: int, out: list[Record]) -> Node | None:
+    def _country(self, code: str, evidence: tuple[Evidence, ...], out: list[Record]) -> str:
+        """Id of a country's node, emitted the first time."""
+        known = self._countries.get(code)
+        if known is None:
+            node = Node(NodeType.COUNTRY, code, country_name(code), code, {}, evidence)
+            self._once(node, out)
+            known = self._countries[code] = node.id
+        return known
+
+    def _good(self, hs: str | None, i: int, out: list[Record]) -> _Good | None:
+        """The HS-6 good of a code (its node emitted once); None for codes shorter than HS-6."""
         if hs is None or len(hs) < 6:
             return None
         hs6 = hs[:6]
-        good = self._goods.get(hs6)
-        if good is not None:
-            return good
+        known = self._goods.get(hs6)
+        if known is not None:
+            return known
         entry = chpl_entry(hs6)
         props = {k: v for k, v in (
             ("hs6", hs6), ("hs4", hs6[:4]), ("category", goods_category(hs6)),
             ("chpl_tier", entry.tier if entry else None), ("description", describe_hs(hs6)),
         ) if v is not None}
-        good = Node(NodeType.GOOD, f"hs6:{hs6}", f"HS {hs6[:4]}.{hs6[4:]}", None, props, self._evidence(i))
-        self._once(good, out)
-        self._goods[hs6] = good
-        self._good_props[good.key] = {k: props[k] for k in ("chpl_tier", "category") if k in props}
+        node = Node(NodeType.GOOD, f"hs6:{hs6}", f"HS {hs6[:4]}.{hs6[4:]}", None, props, self._evidence(i))
+        self._once(node, out)
+        good = self._goods[hs6] = _Good(node.id, {k: props[k] for k in ("chpl_tier", "category") if k in props})
         return good
 
 
@@ -334,6 +381,12 @@ class _RoleColumns:
         why, rows = chunk.inferred.get(f"{role}_country", ("", None))
         self.inferred_reason = why.split(": ", 1)[1] if ": " in why else why
         self.inferred_rows = rows
+
+
+def _overlay(props: dict[str, list[Any]], name: str, values: list[Any]) -> None:
+    """Set prop ``name`` to ``values`` where they are not None (earlier values stay elsewhere)."""
+    earlier = props.get(name)
+    props[name] = values if earlier is None else [v if v is not None else e for v, e in zip(values, earlier)]
 
 
 def _hashable(value: Any) -> Any:

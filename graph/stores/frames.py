@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +38,37 @@ def dump_props(props: Mapping[str, Any]) -> str:
     if not props:
         return "{}"
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+_JSON_ESCAPED = r'["\\\x00-\x1f]'  # the only characters orjson escapes in a string
+
+
+def json_objects(columns: Mapping[str, Sequence[Any]], rows: int) -> pa.Array:
+    """Per row, :func:`dump_props` of the dict of the columns' values that are not None, built column by column.
+
+    >>> json_objects({"b": [1.0, None], "a": ["x", 'say "hi"']}, 2).to_pylist()
+    ['{"a":"x","b":1.0}', '{"a":"say \\\\"hi\\\\""}']
+    """
+    members = [m for name in sorted(columns) if (m := _json_members(name, columns[name])) is not None]
+    if not members:
+        return pa.array(["{}"] * rows, pa.string())
+    body = pc.binary_join_element_wise(*members, ",", null_handling="skip")
+    return pc.binary_join_element_wise("{", body, "}", "")
+
+
+def _json_members(name: str, values: Sequence[Any]) -> pa.Array | None:
+    """``"name":value`` per row (null where the value is None), as orjson writes it."""
+    key = orjson.dumps(name).decode("utf-8") + ":"
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed kinds of values, lone surrogates
+        array = None
+    if array is not None and pa.types.is_null(array.type):
+        return None
+    if array is not None and pa.types.is_string(array.type) and \
+            not pc.any(pc.match_substring_regex(array, _JSON_ESCAPED)).as_py():
+        return pc.binary_join_element_wise(key + '"', array, '"', "")
+    return pa.array([None if v is None else key + orjson.dumps(v).decode("utf-8") for v in values], pa.string())
 
 
 def load_props(text: str | None) -> dict[str, Any]:
