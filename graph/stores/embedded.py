@@ -137,11 +137,17 @@ class _Staging:
             self.evidence_tables.append(_table("evidence", self.evidence))
             self.evidence = []
 
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        """The staged edge and evidence rows, each id (evidence key) once: its first row."""
         self.seal()
         edges = _concat("edges", self.edge_tables)
         evidence = _concat("evidence", self.evidence_tables)
-        return edges.drop_duplicates("id"), evidence.drop_duplicates(EVIDENCE_KEY)
+        return distinct_rows(edges, ["id"]), distinct_rows(evidence, EVIDENCE_KEY)
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`tables` as frames."""
+        edges, evidence = self.tables()
+        return edges.to_pandas(), evidence.to_pandas()
 
 
 def _table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -150,10 +156,44 @@ def _table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
                                 schema=SCHEMAS[name])
 
 
-def _concat(name: str, tables: list[pa.Table]) -> pd.DataFrame:
+def _concat(name: str, tables: list[pa.Table]) -> pa.Table:
     if not tables:
-        return _empty(name)
-    return pa.concat_tables(tables).to_pandas()
+        return SCHEMAS[name].empty_table()
+    return pa.concat_tables(tables)
+
+
+def distinct_rows(table: pa.Table, keys: list[str]) -> pa.Table:
+    """The rows of ``table`` whose ``keys`` did not occur in an earlier row (like pandas' drop_duplicates).
+
+    The first key column is hashed in Arrow; only rows whose first key repeats are compared in full.
+    """
+    if table.num_rows < 2:
+        return table
+    codes = _codes(table[keys[0]])
+    repeated = np.flatnonzero(np.bincount(codes)[codes] > 1)
+    if not len(repeated):
+        return table
+    seen: set[tuple[Any, ...]] = set()
+    drop: list[int] = []
+    for row, values in zip(repeated, zip(*(table[k].take(repeated).to_pylist() for k in keys))):
+        if values in seen:
+            drop.append(int(row))
+        else:
+            seen.add(values)
+    if not drop:
+        return table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[drop] = False
+    return table.filter(pa.array(keep))
+
+
+def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A small integer per distinct value of a column (equal values, and all nulls, get equal codes)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    codes: np.ndarray = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return codes
 
 
 def _read_table(file: Path, schema: pa.Schema, expected_rows: Any) -> pd.DataFrame:
@@ -168,21 +208,32 @@ def _new_stats(seq: np.ndarray) -> pd.DataFrame:
 
 
 def _updated_stats(edges: pd.DataFrame, stats: pd.DataFrame, evidence: pd.DataFrame,
-                   added: pd.DataFrame, everything: bool = False) -> pd.DataFrame:
-    """Confidence and n_evidence per edge row: recomputed for the owners ``added`` touches (or ``everything``)."""
+                   added: pd.DataFrame, everything: bool = False, only_new_owners: bool = False) -> pd.DataFrame:
+    """Confidence and n_evidence per edge row: recomputed for the owners ``added`` touches (or ``everything``).
+
+    With ``only_new_owners`` (no owner in ``added`` had evidence before), ``added`` is all their evidence.
+    """
     if everything:
         part = evidence
     elif added.empty:
         return stats
+    elif only_new_owners:
+        part = added
     else:
-        part = evidence[isin(evidence["owner"], added["owner"].unique())]
+        part = evidence[isin(evidence["owner"], added["owner"])]
     fresh = evidence_stats(part["owner"], part["confidence"])
-    rows = pd.Index(edges["id"]).get_indexer(fresh.index)
+    rows = pc.index_in(pa.array(fresh.index), value_set=pa.array(edges["id"]))
+    rows = pc.fill_null(rows, -1).to_numpy(zero_copy_only=False)
     hit = rows >= 0
     stats = stats.copy()
     stats.iloc[rows[hit], 0] = fresh["confidence"].to_numpy()[hit]
     stats.iloc[rows[hit], 1] = fresh["n_evidence"].to_numpy()[hit]
     return stats
+
+
+def _evidence_key(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An evidence key with missing parts (None from Arrow, NaN from pandas) as None."""
+    return tuple(None if v is None or v != v else v for v in values)
 
 
 class _LazyTable:
@@ -391,13 +442,12 @@ class EmbeddedStore:
             self.refresh()
             nodes, nodes_added, nodes_updated = self._merged_nodes(staging)
             everything = self._stats is None  # a store written before layout 2: compute all edge stats once
-            new_edges, new_evidence = staging.frames()
-            node_types = pd.Series(nodes["type"].to_numpy(), index=nodes["id"].to_numpy())
-            edges, stats, edges_added = self._merged_edges(new_edges, node_types)
-            evidence, added_evidence = self._merged_evidence(new_evidence)
+            new_edges, new_evidence = staging.tables()
+            edges, stats, edges_added = self._merged_edges(new_edges, nodes)
+            evidence, added_evidence, only_new_owners = self._merged_evidence(new_evidence)
             result = WriteResult(nodes_added, nodes_updated, edges_added, len(added_evidence))
             if result.changed or not (self.path / MANIFEST).exists():
-                stats = _updated_stats(edges, stats, evidence, added_evidence, everything)
+                stats = _updated_stats(edges, stats, evidence, added_evidence, everything, only_new_owners)
                 self._persist(nodes, edges, evidence, stats)
                 self._nodes, self._edges, self._evidence, self._stats = nodes, edges, evidence, stats
                 self._evidence_file = None
@@ -447,39 +497,47 @@ class EmbeddedStore:
             nodes = pd.concat([nodes, _table("nodes", fresh).to_pandas()], ignore_index=True)
         return nodes, len(fresh), len(updates)
 
-    def _merged_edges(self, new: pd.DataFrame, node_types: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    def _merged_edges(self, new: pa.Table, nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         """All edges sorted by id, their stats carried over (zero for new edges), the number added."""
-        new = new[~isin(new["id"], self._edges["id"])]
-        if not new.empty:
-            checked_endpoint_types(new, node_types)
         old_n = len(self._edges)
+        if old_n:
+            new = new.filter(pc.invert(pc.is_in(new["id"], value_set=pa.array(self._edges["id"]))))
+        if new.num_rows:
+            checked_endpoint_types(new, nodes)
         if self._stats is None:  # a store written before layout 2: edges in write order, stats unknown
-            edges = pd.concat([self._edges, new], ignore_index=True).sort_values("id")
-            return edges.reset_index(drop=True), _new_stats(edges.index.to_numpy()), len(new)
-        if new.empty:
+            edges = pd.concat([self._edges, new.to_pandas()], ignore_index=True).sort_values("id")
+            return edges.reset_index(drop=True), _new_stats(edges.index.to_numpy()), new.num_rows
+        if not new.num_rows:
             return self._edges, self._stats, 0
-        new = new.reset_index(drop=True).sort_values("id")
-        zeros = _new_stats(old_n + new.index.to_numpy())
-        new = new.reset_index(drop=True)
-        at = np.searchsorted(self._edges["id"].to_numpy(dtype=object), new["id"].to_numpy(dtype=object))
-        order = np.insert(np.arange(old_n), at, np.arange(old_n, old_n + len(new)))
-        edges = pd.concat([self._edges, new], ignore_index=True).take(order).reset_index(drop=True)
-        stats = pd.concat([self._stats, zeros], ignore_index=True).take(order).reset_index(drop=True)
-        return edges, stats, len(new)
+        merged = pa.concat_tables([pa.Table.from_pandas(self._edges, schema=SCHEMAS["edges"], preserve_index=False),
+                                   new])
+        order = pc.sort_indices(merged["id"]).to_numpy()
+        stats = pd.concat([self._stats, _new_stats(np.arange(old_n, old_n + new.num_rows))], ignore_index=True)
+        return merged.take(order).to_pandas(), stats.take(order).reset_index(drop=True), new.num_rows
 
-    def _merged_evidence(self, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """All evidence rows and the rows this write adds."""
-        if new.empty:
-            return self._evidence, new
+    def _merged_evidence(self, new: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+        """All evidence rows, the rows this write adds, and whether all of those belong to owners without earlier evidence."""
+        if not new.num_rows:
+            return self._evidence, new.to_pandas(), True
         old = self._evidence
-        known_owner = isin(new["owner"], old["owner"])
-        if known_owner.any():
-            seen = old[isin(old["owner"], new.loc[known_owner, "owner"])][EVIDENCE_KEY]
-            flagged = new.merge(seen.assign(_seen=True), how="left", on=EVIDENCE_KEY)["_seen"].fillna(False)
-            new = new[~flagged.to_numpy(dtype=bool)]
-        if new.empty:
-            return old, new
-        return pd.concat([old, new], ignore_index=True), new
+        known_owner = pc.is_in(new["owner"], value_set=pa.array(old["owner"])) if len(old) else None
+        if known_owner is not None and pc.any(known_owner).as_py():
+            candidates = np.flatnonzero(known_owner.to_numpy(zero_copy_only=False))
+            owners = new["owner"].take(candidates)
+            earlier = old[isin(old["owner"], owners)][EVIDENCE_KEY]
+            seen = set(map(_evidence_key, earlier.itertuples(index=False, name=None)))
+            keys = zip(*(new[k].take(candidates).to_pylist() for k in EVIDENCE_KEY))
+            repeated = [int(row) for row, key in zip(candidates, keys) if _evidence_key(key) in seen]
+            keep = np.ones(new.num_rows, dtype=bool)
+            keep[repeated] = False
+            new = new.filter(pa.array(keep))
+            if not new.num_rows:
+                return old, new.to_pandas(), True
+            only_new_owners = False
+        else:
+            only_new_owners = True
+        added = new.to_pandas()
+        return pd.concat([old, added], ignore_index=True), added, only_new_owners
 
     def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame, evidence: pd.DataFrame, stats: pd.DataFrame) -> None:
         generation = self.generation + 1

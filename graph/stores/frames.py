@@ -184,18 +184,30 @@ def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGr
     return graph
 
 
-def checked_endpoint_types(new: pd.DataFrame, node_types: Mapping[str, Any] | pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Node types of the new edges' ends; SchemaError for unknown ends or shapes EDGE_RULES does not allow."""
-    src_t = new["source"].map(node_types)
-    dst_t = new["target"].map(node_types)
-    missing = new[src_t.isna() | dst_t.isna()]
-    if not missing.empty:
-        row = missing.iloc[0]
-        raise SchemaError(
-            f"{len(missing)} edge(s) point at unknown nodes, e.g. {row['type']} {row['source']} -> {row['target']}"
-        )
-    shapes = pd.DataFrame({"s": src_t, "e": new["type"], "t": dst_t}).drop_duplicates()
-    for s, e, t in shapes.itertuples(index=False, name=None):
+def checked_endpoint_types(new: pd.DataFrame | pa.Table,
+                           node_types: Mapping[str, Any] | pd.Series | pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Node types of the new edges' ends; SchemaError for unknown ends or shapes EDGE_RULES does not allow.
+
+    ``node_types`` maps node id to type: a mapping, a Series indexed by id, or a node frame.
+    """
+    if isinstance(node_types, pd.DataFrame):
+        ids, types = pa.array(node_types["id"]), pa.array(node_types["type"])
+    elif isinstance(node_types, pd.Series):
+        ids, types = pa.array(node_types.index), pa.array([NodeType(t).value for t in node_types.to_numpy()])
+    else:
+        known = {nid: NodeType(t).value for nid, t in node_types.items() if t is not None}
+        ids, types = pa.array(list(known), pa.string()), pa.array(list(known.values()), pa.string())
+    types = types.cast(pa.string())
+    ends = {end: pc.take(types, pc.index_in(new[end], value_set=ids)) for end in ("source", "target")}
+    unknown = pc.or_kleene(pc.is_null(ends["source"]), pc.is_null(ends["target"]))
+    edge_type = pa.chunked_array([pa.array(new["type"])]).cast(pa.string())
+    if pc.any(unknown).as_py():
+        first = pc.index(unknown, True).as_py()
+        row = {k: pa.array(new[k])[first].as_py() for k in ("type", "source", "target")}
+        raise SchemaError(f"{pc.sum(unknown).as_py()} edge(s) point at unknown nodes, e.g. {row['type']} "
+                          f"{row['source']} -> {row['target']}")
+    shapes = pc.unique(pc.binary_join_element_wise(ends["source"], edge_type, ends["target"], " "))
+    for s, e, t in (shape.split(" ") for shape in shapes.to_pylist()):
         if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
             raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
-    return src_t, dst_t
+    return pd.Series(ends["source"].to_pylist(), dtype=object), pd.Series(ends["target"].to_pylist(), dtype=object)
