@@ -100,8 +100,7 @@ class CustomsFile:
                 yield self._reject(locators[i], reason, good[i], excerpts[i])
             counts.ingested += len(good) - len(built.rejected)
             yield from built.records
-            if built.shipments is not None:
-                yield built.shipments
+            yield from built.edges
             yield from self._bad_rows()
         yield from self._bad_rows()
 

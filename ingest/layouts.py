@@ -21,7 +21,7 @@ from ingest.normalize import (
     NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs,
     normalize_inn, normalize_number,
 )
-from ingest.shipments import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
+from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 
 # Canonical fields a profile may fill besides CANONICAL_COLUMNS.
 EXTRA_FIELDS = ("shipper_alias", "consignee_alias")

@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -286,6 +287,21 @@ class _LazyTable:
         return part.take(pa.array(local)).to_pandas()
 
 
+# Columns with few distinct values, dictionary-encoded in Parquet; ids, names, props and excerpts are not.
+DICTIONARY_COLUMNS = {"nodes": ["type", "country"], "edges": ["type", "date", "hs_code", "origin_country"],
+                      "evidence": ["source", "extractor", "observed"], "edge_stats": []}
+
+
+def _write_parquet(file: Path, name: str, frame: pd.DataFrame, schema: pa.Schema) -> int:
+    """Write one table of a generation (fsynced); returns its row count."""
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    pq.write_table(table, file, compression="zstd", use_dictionary=DICTIONARY_COLUMNS[name],
+                   row_group_size=EVIDENCE_ROW_GROUP if name == "evidence" else None)
+    with open(file, "rb+") as handle:
+        os.fsync(handle.fileno())
+    return table.num_rows
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -545,17 +561,11 @@ class EmbeddedStore:
         tmp = self.path / f".gen-{generation:06d}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        rows = {}
         tables = (("nodes", nodes, SCHEMAS["nodes"]), ("edges", edges, SCHEMAS["edges"]),
                   ("evidence", evidence, SCHEMAS["evidence"]), ("edge_stats", stats, STATS_SCHEMA))
-        for name, frame, schema in tables:
-            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-            file = tmp / f"{name}.parquet"
-            pq.write_table(table, file, compression="zstd", row_group_size=EVIDENCE_ROW_GROUP if name == "evidence"
-                           else None)
-            with open(file, "rb+") as handle:
-                os.fsync(handle.fileno())
-            rows[name] = table.num_rows
+        with ThreadPoolExecutor(max_workers=2) as pool:  # Parquet encoding releases the GIL
+            written = pool.map(lambda job: _write_parquet(tmp / f"{job[0]}.parquet", *job), tables)
+            rows = dict(zip((name for name, _, _ in tables), written))
         _fsync_dir(tmp)
         if final.exists():  # left by a writer killed after its rename, before its manifest
             shutil.rmtree(final)

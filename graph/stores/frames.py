@@ -185,7 +185,7 @@ def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGr
 
 
 def checked_endpoint_types(new: pd.DataFrame | pa.Table,
-                           node_types: Mapping[str, Any] | pd.Series | pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+                           node_types: Mapping[str, Any] | pd.Series | pd.DataFrame) -> tuple[pa.Array, pa.Array]:
     """Node types of the new edges' ends; SchemaError for unknown ends or shapes EDGE_RULES does not allow.
 
     ``node_types`` maps node id to type: a mapping, a Series indexed by id, or a node frame.
@@ -198,16 +198,18 @@ def checked_endpoint_types(new: pd.DataFrame | pa.Table,
         known = {nid: NodeType(t).value for nid, t in node_types.items() if t is not None}
         ids, types = pa.array(list(known), pa.string()), pa.array(list(known.values()), pa.string())
     types = types.cast(pa.string())
-    ends = {end: pc.take(types, pc.index_in(new[end], value_set=ids)) for end in ("source", "target")}
+    table = new if isinstance(new, pa.Table) else pa.Table.from_pandas(new[["type", "source", "target"]],
+                                                                       preserve_index=False)
+    ends = {end: pc.take(types, pc.index_in(table[end], value_set=ids)) for end in ("source", "target")}
     unknown = pc.or_kleene(pc.is_null(ends["source"]), pc.is_null(ends["target"]))
-    edge_type = pa.chunked_array([pa.array(new["type"])]).cast(pa.string())
+    edge_type = table["type"].cast(pa.string())
     if pc.any(unknown).as_py():
         first = pc.index(unknown, True).as_py()
-        row = {k: pa.array(new[k])[first].as_py() for k in ("type", "source", "target")}
+        row = table.slice(first, 1).to_pylist()[0]
         raise SchemaError(f"{pc.sum(unknown).as_py()} edge(s) point at unknown nodes, e.g. {row['type']} "
                           f"{row['source']} -> {row['target']}")
     shapes = pc.unique(pc.binary_join_element_wise(ends["source"], edge_type, ends["target"], " "))
     for s, e, t in (shape.split(" ") for shape in shapes.to_pylist()):
         if (NodeType(s), EdgeType(e), NodeType(t)) not in EDGE_RULES:
             raise SchemaError(f"edge not allowed: ({s}) -[{e}]-> ({t})")
-    return pd.Series(ends["source"].to_pylist(), dtype=object), pd.Series(ends["target"].to_pylist(), dtype=object)
+    return ends["source"], ends["target"]

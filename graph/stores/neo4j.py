@@ -261,8 +261,7 @@ class Neo4jStore:
         for nid in self._known_nodes(outside, "n.id"):
             types[nid] = cm.type_of_node_id(nid)
         src_t, dst_t = checked_endpoint_types(new, types)
-        return new.assign(source_type=src_t.map(lambda t: NodeType(t).value),
-                          target_type=dst_t.map(lambda t: NodeType(t).value))
+        return new.assign(source_type=src_t.to_pylist(), target_type=dst_t.to_pylist())
 
     def _plan_evidence(self, evidence: pd.DataFrame) -> list[tuple[str, Evidence, str]]:
         """(owner, evidence, evidence id) rows not yet in the database, in staging order."""
