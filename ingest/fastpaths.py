@@ -18,15 +18,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest.normalize import MISSING
+from ingest.normalize import MISSING, _ddmmyy
 
 FastPath = Callable[[Sequence[Any], pa.Array], tuple[np.ndarray, np.ndarray]]
 
 # Characters clean_text keeps as they are: printable ASCII and the basic Russian alphabet (Ё, А-я, ё),
-# all of them NFC-stable letters; a plain text neither starts nor ends with a space.
+# all of them NFC-stable letters; a plain text has single spaces between words and none at either end.
 _PLAIN_CHARS = "!-~\u0401\u0410-\u044f\u0451"
-_PLAIN_TEXT = f"^[{_PLAIN_CHARS}](?:[ {_PLAIN_CHARS}]*[{_PLAIN_CHARS}])?$"
+_PLAIN_TEXT = f"^[{_PLAIN_CHARS}]+(?: [{_PLAIN_CHARS}]+)*$"
 _MISSING = pa.array(sorted(MISSING), pa.string())
+_MARKER_CHARS = max(map(len, MISSING))
+_DECLARATION = "^[0-9]{8}/[0-9]{6}/[0-9A-Za-z]+$"
 
 
 def as_text(raw_values: Sequence[Any]) -> pa.Array | None:
@@ -43,12 +45,13 @@ def _mask(flags: pa.Array) -> np.ndarray:
 
 
 def plain_text(raw_values: Sequence[Any], strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Texts clean_text returns unchanged: plain characters, no space at either end nor two in a row,
-    not a missing marker."""
-    plain = pc.and_(pc.match_substring_regex(strings, _PLAIN_TEXT),
-                    pc.invert(pc.match_substring(strings, "  ")))
-    plain = pc.and_(plain, pc.invert(pc.is_in(pc.utf8_lower(strings), value_set=_MISSING)))
-    return _mask(plain), np.array(raw_values, dtype=object)
+    """Texts clean_text returns unchanged: plain characters, single spaces only between words, not a missing marker."""
+    read = _mask(pc.match_substring_regex(strings, _PLAIN_TEXT))
+    short = np.flatnonzero(read & (_mask(pc.utf8_length(strings)) <= _MARKER_CHARS))
+    if len(short):  # a missing marker is short: look at those only
+        markers = _mask(pc.is_in(pc.utf8_lower(strings.take(short)), value_set=_MISSING))
+        read[short[markers]] = False
+    return read, np.array(raw_values, dtype=object)
 
 
 def plain_number(decimal_comma: bool) -> FastPath:
@@ -71,6 +74,22 @@ def plain_number(decimal_comma: bool) -> FastPath:
     return number
 
 
+def plain_declaration_dates(raw_values: Sequence[Any], strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Dates of declaration numbers written ``post/DDMMYY/serial`` in ASCII digits, whose DDMMYY is a valid date
+    (each distinct DDMMYY read once; a declaration number with an invalid date is left to the transform)."""
+    read = _mask(pc.match_substring_regex(strings, _DECLARATION))
+    positions = np.flatnonzero(read)
+    ddmmyy = pc.utf8_slice_codeunits(strings.take(positions), 9, 15).dictionary_encode()
+    isos = [_ddmmyy(text) for text in ddmmyy.dictionary.to_pylist()]
+    codes = ddmmyy.indices.to_numpy()
+    dated = np.array([iso is not None for iso in isos], dtype=bool)[codes]
+    read[positions[~dated]] = False
+    out = np.empty(len(raw_values), dtype=object)
+    out[positions[dated]] = np.array(isos, dtype=object)[codes[dated]]
+    return read, out
+
+
 def fast_paths(decimal_comma: bool) -> dict[str, FastPath]:
     """The fast path of each transform name that has one."""
-    return {"text": plain_text, "identifier": plain_text, "number": plain_number(decimal_comma)}
+    return {"text": plain_text, "identifier": plain_text, "number": plain_number(decimal_comma),
+            "declaration_date": plain_declaration_dates}

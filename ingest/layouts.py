@@ -312,7 +312,7 @@ class _ColumnTransform:
 
 def _mostly_distinct(raw_values: Sequence[Any]) -> bool:
     try:
-        return len(set(raw_values[:SAMPLE])) > SAMPLE // 2
+        return len(set(raw_values[:SAMPLE])) > SAMPLE // 4
     except TypeError:  # unhashable cells
         return False
 
