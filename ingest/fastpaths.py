@@ -37,7 +37,8 @@ def as_text(raw_values: Sequence[Any]) -> pa.Array | None:
         strings = pa.array(raw_values)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    return strings if strings.type == pa.string() and strings.null_count == 0 else None
+    plain = isinstance(strings, pa.Array) and strings.type == pa.string() and strings.null_count == 0
+    return strings if plain else None  # (a ChunkedArray: over 2 GB of text)
 
 
 def _mask(flags: pa.Array) -> np.ndarray:

@@ -92,7 +92,8 @@ def test_plain_declaration_numbers_dated_as_declaration_date(values: list[str]) 
 def test_adversarial_values_everywhere(decimal_comma: bool) -> None:
     values = ADVERSARIAL_NUMBERS + ADVERSARIAL_TEXTS + ADVERSARIAL_DECLARATIONS
     for transform in ("number", "text", "identifier", "declaration_date", "date", "hs", "country", "inn", "kpp"):
-        check_fast_path(transform, values, decimal_comma) if transform in fast_paths(False) else None
+        if transform in fast_paths(decimal_comma):
+            check_fast_path(transform, values, decimal_comma)
         check_column(transform, padded(values, "{}"), decimal_comma)
 
 
