@@ -17,6 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ingest.fastpaths import FastPath, as_text, fast_paths
 from ingest.normalize import (
     NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs,
     normalize_inn, normalize_number,
@@ -226,6 +229,7 @@ def choose_layout(header: Sequence[str], spec: str = "auto") -> LayoutChoice:
 
 
 CACHE_CAP = 100_000  # distinct raw values remembered per column and transform across chunks
+SAMPLE = 256  # values looked at to tell a column of mostly distinct values (ids, amounts) from a repetitive one
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,11 +240,14 @@ class _Failed:
 
 
 class _ColumnTransform:
-    """One column through one transform, applied a chunk at a time: each distinct raw value once."""
+    """One column through one transform, applied a chunk at a time: each distinct raw value once,
+    or, for a column of mostly distinct text values, the plain ones at once through the fast path."""
 
-    def __init__(self, index: int | None, transform: Transform, constant: Any = None) -> None:
+    def __init__(self, index: int | None, transform: Transform, constant: Any = None,
+                 fast: FastPath | None = None) -> None:
         self.index = index
         self.transform = transform
+        self.fast = fast
         self.constant = None if index is not None else transform(constant)
         self.cache: dict[Any, Any] = {}
         self.failed = False  # set when a value of the current chunk could not be read
@@ -269,6 +276,19 @@ class _ColumnTransform:
         return out
 
     def values(self, raw_values: Sequence[Any]) -> list[Any]:
+        """Transformed raw values; sets ``failed`` if one failed."""
+        if self.fast is not None and len(raw_values) >= SAMPLE and _mostly_distinct(raw_values) \
+                and (strings := as_text(raw_values)) is not None:
+            read, out = self.fast(raw_values, strings)
+            values = out.tolist()
+            rest = np.flatnonzero(~read).tolist()
+            if rest:
+                for i, value in zip(rest, self.cached_values([raw_values[i] for i in rest])):
+                    values[i] = value
+            return values
+        return self.cached_values(raw_values)
+
+    def cached_values(self, raw_values: Sequence[Any]) -> list[Any]:
         """Transformed raw values, each distinct value transformed once; sets ``failed`` if one failed."""
         cache = self.cache
         try:
@@ -288,6 +308,13 @@ class _ColumnTransform:
         if self.unreadable and not self.unreadable.isdisjoint(distinct):
             self.failed = True
         return list(map(cache.__getitem__, raw_values))
+
+
+def _mostly_distinct(raw_values: Sequence[Any]) -> bool:
+    try:
+        return len(set(raw_values[:SAMPLE])) > SAMPLE // 4
+    except TypeError:  # unhashable cells
+        return False
 
 
 def _first_present(steps: list[_ColumnTransform], columns: Sequence[Sequence[Any]], n: int) -> list[Any]:
@@ -318,6 +345,7 @@ class RowMapper:
         for i, name in enumerate(header):
             position.setdefault(column_token(name), i)
         transforms = _transforms(decimal_comma)
+        fast = fast_paths(decimal_comma)
 
         def compile_spec(spec: tuple[Source, ...]) -> list[_ColumnTransform]:
             steps = []
@@ -325,7 +353,7 @@ class RowMapper:
                 if src.column is None:
                     steps.append(_ColumnTransform(None, transforms[src.transform], src.value))
                 elif (index := position.get(column_token(src.column))) is not None:
-                    steps.append(_ColumnTransform(index, transforms[src.transform]))
+                    steps.append(_ColumnTransform(index, transforms[src.transform], fast=fast.get(src.transform)))
             return steps  # empty when every column is absent from this file (optional)
 
         self.fields = [(name, steps) for name, spec in layout.fields.items() if (steps := compile_spec(spec))]
