@@ -73,7 +73,8 @@ class ChunkPlan:
 
 
 class ShipmentPlanner:
-    """Plans chunks of canonical rows of one document (caches make repeated names cheap; they change no result)."""
+    """Plans chunks of canonical rows of one document, in document order (several planners may each take
+    every n-th chunk). Caches make repeated names cheap; they change no result."""
 
     def __init__(self, source: str, extractor: str, confidence: float, required: tuple[str, ...] = REQUIRED) -> None:
         self.source = source
@@ -82,6 +83,9 @@ class ShipmentPlanner:
         self.required = required
         self._companies: dict[tuple[Any, ...], Company | NormalizationError] = {}
         self._goods: dict[str, Good] = {}
+        # Companies (with facts), goods and brands of rows planned so far. A builder sees every chunk of a
+        # planner, in order, so a row repeating one of these cannot tell it anything new.
+        self._told: set[Any] = set()
 
     def plan(self, chunk: CanonicalColumns, locators: Sequence[str], excerpts: Sequence[str | None]) -> ChunkPlan:
         """The plan of a chunk of normalised canonical rows."""
@@ -147,9 +151,9 @@ class ShipmentPlanner:
     def _facts(self, chunk: CanonicalColumns, kept: list[int], roles: list[_RoleColumns],
                companies: list[list[Company | None]], goods: list[Good | None], locators: Sequence[str],
                excerpts: Sequence[str | None]) -> list[RowFacts]:
-        """The kept rows that name a company, company fact, good or brand for the first time in the chunk."""
+        """The kept rows that name a company, company fact, good or brand this planner has not seen before."""
         dates, brands = chunk.column("date"), chunk.column("brand")
-        seen: set[Any] = set()
+        seen = self._told
         out: list[RowFacts] = []
         for i in kept:
             new = False
