@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 
+WORKERS = min(4, os.cpu_count() or 1)  # as `transship ingest customs` does by default
 RU_HEADER = ["DECLARATION_NUMBER", "IMP_DATE", "SUPPLIER_NAME", "SUPPLIER_ADDRESS", "IMPORTER_CODE", "IMPORTER_NAME",
              "IMPORTER_NAME_EN", "ORIGIN_COUNTRY", "DESTINATION_COUNTRY", "BRAND", "MANUFACTURER", "HS_CODE",
              "PRODUCT_DESCRIPTION", "PRODUCT_DESCRIPTION_EN", "QUANTITY", "UNIT", "NET_WEIGHT_KG", "GROSS_WEIGHT_KG",
@@ -73,7 +74,7 @@ def ingest_once(path: str, layout: str) -> None:
         cpu_started = time.process_time()
         started = time.perf_counter()
         store = open_store(store_dir)
-        customs = CustomsFile(path, layout=layout)
+        customs = CustomsFile(path, layout=layout, workers=WORKERS)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
             store.write(quarantine.filter(customs.batches()))
         elapsed = time.perf_counter() - started

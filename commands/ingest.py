@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from ingest.layouts import LayoutError
 from ingest.quarantine import Quarantine, Rejected
 from ingest.readers import ReadError
 
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 REPORT_COLUMNS = ("file", "layout", "score", "format", "read", "ingested", "quarantined", "nodes_added",
                   "edges_added", "evidence_added", "error")
 
@@ -46,12 +48,14 @@ def _defaults(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--encoding", default=None, help="Text encoding [default: detected].")
 @click.option("--delimiter", default=None, help="CSV delimiter [default: sniffed].")
 @click.option("--sheet", default=None, help="Excel sheet name [default: the first].")
+@click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS, show_default=True,
+              help="Processes that parse and map a big CSV file (the result is the same with one).")
 @click.option("--quarantine", "quarantine_path", type=click.Path(path_type=Path), default=None,
               help="JSON-lines file for rows that could not be ingested [default: <store>/quarantine.jsonl].")
 @store_option
 @format_option
 def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ...], encoding: str | None,
-                   delimiter: str | None, sheet: str | None, quarantine_path: Path | None,
+                   delimiter: str | None, sheet: str | None, workers: int, quarantine_path: Path | None,
                    store_location: str | None, fmt: str) -> None:
     """Load customs records (declarations, aggregates, bills of lading) from FILES.
 
@@ -59,7 +63,7 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
     file could not be read at all (missing, unknown format or layout).
     """
     options: dict[str, Any] = {"layout": layout, "defaults": _defaults(defaults), "encoding": encoding,
-                               "delimiter": delimiter, "sheet": sheet}
+                               "delimiter": delimiter, "sheet": sheet, "workers": workers}
     store = open_cli_store(store_location, must_exist=False)
     target = quarantine_path or Path(store.location) / "quarantine.jsonl"
     rows: list[dict[str, Any]] = []

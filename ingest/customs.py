@@ -19,12 +19,13 @@ from typing import Any
 from graph.batch import EdgeBatch, expand
 from graph.schema import Record
 from ingest.layouts import LayoutChoice, choose_layout
+from ingest.parallel import can_split, planned_in_parallel
 from ingest.quarantine import Rejected
-from ingest.readers import TableReader, open_table
-from ingest.shipments import ShipmentBuilder
+from ingest.readers import BadRow, TableReader, open_table
+from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
+from ingest.shipments import CUSTOMS_CONFIDENCE, ShipmentBuilder
 
 EXTRACTOR = "customs/2"
-EXCERPT_CHARS = 500
 
 
 @dataclass
@@ -46,73 +47,56 @@ class CustomsFile:
 
     def __init__(self, path: str | Path, *, layout: str = "auto", defaults: Mapping[str, str] | None = None,
                  encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None,
-                 source: str | None = None) -> None:
+                 source: str | None = None, workers: int = 1) -> None:
         self.path = Path(path)
+        self.workers = workers
         self.source = source or f"customs:{self.path.name}"
         self.reader: TableReader = open_table(self.path, encoding=encoding, delimiter=delimiter, sheet=sheet)
         self.info = self.reader.info
         self.choice: LayoutChoice = choose_layout(self.info.header, layout)
-        self.mapper = self.choice.layout.bind(self.info.header, decimal_comma=self.info.decimal_comma,
-                                              defaults=defaults)
+        self.settings = RowSettings(self.path, self.source, EXTRACTOR, CUSTOMS_CONFIDENCE, self.info,
+                                    self.choice.layout, dict(defaults or {}))
+        self.mapper = RowPlanner(self.settings).mapper  # bad --default options fail here, before any work
         self.counts = LoadCounts()
 
-    def _reject(self, locator: str, reason: str, cells: Sequence[Any] | None, raw: str | None) -> Rejected:
-        self.counts.quarantined += 1
-        row = None
-        if cells is not None:
-            header = self.info.header
-            row = dict(zip(header, cells))
-            if len(cells) > len(header):
-                row["_extra"] = list(cells[len(header):])
-        return Rejected(self.source, locator, reason, raw, str(self.path), row)
-
     def batches(self) -> Iterator[Record | EdgeBatch | Rejected]:
-        """What ``store.write`` takes, a chunk of rows at a time: node records, the chunk's shipments as one
-        EdgeBatch, and a Rejected (with its reason) for every row that cannot be ingested."""
-        builder = ShipmentBuilder(self.source, EXTRACTOR, required=self.choice.layout.required_fields)
-        width = len(self.info.header)
-        text_cells = self.info.format == "csv"  # every cell a str already
+        """What ``store.write`` takes, a chunk of rows at a time: node records, the chunk's edges as
+        EdgeBatches, and a Rejected (with its reason) for every row that cannot be ingested.
+
+        With ``workers`` > 1, a big plain-text delimited file is planned by that many processes
+        (``ingest.parallel``); the records are the same as with one.
+        """
+        builder = ShipmentBuilder(self.source, EXTRACTOR)
+        if self.workers > 1 and can_split(self.reader):
+            plans = planned_in_parallel(self.reader, self.settings, self.workers)
+        else:
+            planner = RowPlanner(self.settings)
+            plans = (planner.plan(chunk, self._taken_bad_rows()) for chunk in self.reader.chunks())
+        for planned in plans:
+            yield from self._add(builder, planned)
+        bad = self._taken_bad_rows()
+        if bad:
+            yield from self._add(builder, RowPlanner(self.settings).plan([], bad))
+
+    def _add(self, builder: ShipmentBuilder, planned: PlannedRows) -> Iterator[Record | EdgeBatch | Rejected]:
         counts = self.counts
-        for chunk in self.reader.chunks():
-            counts.read += len(chunk)
-            good: list[Sequence[Any]] = []
-            locators: list[str] = []
-            excerpts: list[str] = []
-            for locator, cells in chunk:
-                excerpt = "|".join(cells) if text_cells else "|".join("" if c is None else str(c) for c in cells)
-                if len(excerpt) > EXCERPT_CHARS:
-                    excerpt = excerpt[:EXCERPT_CHARS]
-                if len(cells) != width:
-                    if not text_cells and len(cells) < width:  # spreadsheets/Parquet: short rows, not ragged
-                        cells = [*cells, *([None] * (width - len(cells)))]
-                    else:
-                        yield self._reject(locator, f"ragged row: {len(cells)} cells, header has {width}",
-                                           cells, excerpt)
-                        continue
-                if text_cells and "\ufffd" in excerpt:
-                    yield self._reject(locator, f"encoding: bytes not valid in {self.info.encoding}", cells, excerpt)
-                    continue
-                good.append(cells)
-                locators.append(locator)
-                excerpts.append(excerpt)
-            built = builder.build(self.mapper.map_columns(good), locators, excerpts)
-            for i, reason in sorted(built.rejected.items()):
-                yield self._reject(locators[i], reason, good[i], excerpts[i])
-            counts.ingested += len(good) - len(built.rejected)
-            yield from built.records
-            yield from built.edges
-            yield from self._bad_rows()
-        yield from self._bad_rows()
+        counts.read += planned.read
+        counts.ingested += planned.ingested
+        counts.quarantined += len(planned.rejected)
+        yield from planned.rejected
+        built = builder.add(planned.plan)
+        yield from built.records
+        yield from built.edges
+
+    def _taken_bad_rows(self) -> list[BadRow]:
+        """The rows the reader could not read since last asked."""
+        bad = list(self.reader.bad_rows)
+        self.reader.bad_rows.clear()
+        return bad
 
     def records(self) -> Iterator[Record | Rejected]:
         """Like :meth:`batches`, with every shipment as its own Edge record."""
         yield from expand(self.batches())
-
-    def _bad_rows(self) -> Iterator[Rejected]:
-        for bad in self.reader.bad_rows:
-            self.counts.read += 1
-            yield self._reject(bad.locator, bad.reason, None, bad.raw)
-        self.reader.bad_rows.clear()
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import csv
 import gzip
 import io
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -206,38 +206,54 @@ class DelimitedReader:
 
     def chunks(self) -> Iterator[list[RawRow]]:
         """Data rows after the header in chunks, located by the physical line they start on."""
-        csv.field_size_limit(FIELD_LIMIT)
         with self._open_binary() as binary:
             text = io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="")
-            reader = csv.reader(text, delimiter=self.delimiter)
-            line_end = 0
-            skip = self.header_index + 1
-            chunk: list[RawRow] = []
-            while True:
-                start = line_end + 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    line_end = reader.line_num
-                    self.bad_rows.append(BadRow(f"line {start}", f"unreadable CSV: {exc}", ""))
-                    continue
-                except (OSError, EOFError) as exc:  # e.g. a truncated gzip stream
-                    self.bad_rows.append(BadRow(f"line {start}-end", f"file ends unreadably: {exc}", ""))
-                    break
-                line_end = reader.line_num
-                if skip:  # banner rows and the header, counted as the sample scan counted them
-                    skip -= 1
-                    continue
-                if not cells:
-                    continue  # a blank line is not a row
-                chunk.append((f"line {start}", cells))
-                if len(chunk) >= CHUNK_ROWS:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
+            yield from chunked(parse_records(text, self.delimiter, self.bad_rows, skip=self.header_index + 1))
+
+
+def parse_records(lines: Iterable[str], delimiter: str, bad_rows: list[BadRow], *, line_offset: int = 0,
+                  skip: int = 0) -> Iterator[RawRow]:
+    """Data rows of delimited text as ``(line N, cells)``, N the physical line a row starts on.
+
+    ``line_offset`` physical lines come before the text; the first ``skip`` records (banner rows and
+    the header) are passed over; blank lines are not rows; records the csv module cannot read go to
+    ``bad_rows``.
+    """
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(lines, delimiter=delimiter)
+    line_end = 0
+    while True:
+        start = line_offset + line_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line_end = reader.line_num
+            bad_rows.append(BadRow(f"line {start}", f"unreadable CSV: {exc}", ""))
+            continue
+        except (OSError, EOFError) as exc:  # e.g. a truncated gzip stream
+            bad_rows.append(BadRow(f"line {start}-end", f"file ends unreadably: {exc}", ""))
+            break
+        line_end = reader.line_num
+        if skip:  # banner rows and the header, counted as the sample scan counted them
+            skip -= 1
+            continue
+        if cells:  # a blank line is not a row
+            yield (f"line {start}", cells)
+
+
+def chunked(rows: Iterable[RawRow], size: int | None = None) -> Iterator[list[RawRow]]:
+    """Rows in lists of ``size`` (CHUNK_ROWS by default)."""
+    size = size or CHUNK_ROWS
+    chunk: list[RawRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _decimal_comma(rows: Sequence[Sequence[str]]) -> bool:

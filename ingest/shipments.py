@@ -103,11 +103,13 @@ class ShipmentBuilder:
     def _company(self, company: Company, facts: dict[str, Any], why: str | None, row: RowFacts,
                  out: list[Record], links: list[tuple[EdgeType, str, str, dict[str, Any], RowFacts]]) -> None:
         """The company's node the first time a row names it so, and again with each new fact a row adds."""
-        fresh = {k: v for k, v in facts.items() if (company.id, k, _hashable(v)) not in self._facts}
-        self._facts.update((company.id, k, _hashable(v)) for k, v in fresh.items())
         first = company.names not in self._named
+        if not first and not facts:
+            return
+        fresh = {k: v for k, v in facts.items() if (company.id, k, _hashable(v)) not in self._facts}
         if not first and not fresh:
             return
+        self._facts.update((company.id, k, _hashable(v)) for k, v in fresh.items())
         props = {k: v if isinstance(v, list) else [v] for k, v in fresh.items()}
         if first:
             self._named.add(company.names)

@@ -1,0 +1,159 @@
+"""Planning a big delimited text file in several processes, with exactly the result of one process.
+
+The file is cut into segments of about :data:`SEGMENT_BYTES` at line ends where the number of
+quote bytes so far is even, i.e. outside quoted fields as far as quotes tell. A stray quote inside
+an unquoted field can fool that count, so every cut is checked: the process that parses a segment
+appends a sentinel line and tells whether it came back as a record of its own (the segment ended
+outside a quoted field). From the first segment that did not, or that grew past
+:data:`MAX_SEGMENT_BYTES` without a safe cut, the rest of the file is read in this process the
+ordinary way. Segments come back in file order; the document's builder adds them in that order.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
+from typing import Any
+
+from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
+from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
+
+SEGMENT_BYTES = 4 << 20
+MAX_SEGMENT_BYTES = 64 << 20
+# Encodings in which the bytes of '"', '\n' and '\r' never occur inside another character.
+ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1251", "cp1252", "cp1254", "cp866", "koi8-r",
+                              "latin-1", "iso8859-1", "iso-8859-1"})
+SENTINEL = "\ue000transship: end of segment\ue000"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Bytes of a file from ``start``, beginning on physical line ``line_offset + 1``; ``skip`` records
+    (banner rows and the header) come first. ``whole`` is False when no safe cut was found."""
+
+    start: int
+    data: bytes
+    line_offset: int
+    skip: int
+    whole: bool = True
+
+
+def can_split(reader: TableReader) -> bool:
+    """True for an uncompressed delimited file of several segments in an ASCII-compatible encoding."""
+    return (isinstance(reader, DelimitedReader) and reader.compression is None
+            and reader.encoding.lower().replace("_", "-") in ASCII_COMPATIBLE
+            and reader.path.stat().st_size > 2 * SEGMENT_BYTES)
+
+
+def count_lines(data: bytes) -> int:
+    r"""Line ends as Python's text reading counts them: ``\n``, ``\r\n`` and a lone ``\r``."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def safe_cut(data: bytes) -> int | None:
+    """Position just after the last line end with an even number of quote bytes before it, or None."""
+    end = data.rfind(b"\n")
+    if end < 0:
+        return None
+    quotes = data.count(b'"', 0, end + 1)
+    while quotes % 2:
+        earlier = data.rfind(b"\n", 0, end)
+        if earlier < 0:
+            return None
+        quotes -= data.count(b'"', earlier + 1, end + 1)
+        end = earlier
+    return end + 1
+
+
+def segments(path: Any, skip: int) -> Iterator[Segment]:
+    """The file cut into segments (see the module docstring)."""
+    with open(path, "rb") as handle:
+        pending, start, lines = b"", 0, 0
+        while block := handle.read(SEGMENT_BYTES):
+            pending += block
+            cut = safe_cut(pending)
+            if cut is None:
+                if len(pending) > MAX_SEGMENT_BYTES:
+                    yield Segment(start, b"", lines, skip, whole=False)
+                    return
+                continue
+            data, pending = pending[:cut], pending[cut:]
+            yield Segment(start, data, lines, skip)
+            start, lines, skip = start + cut, lines + count_lines(data), 0
+        if pending:
+            yield Segment(start, pending, lines, skip)
+
+
+_PLANNER: RowPlanner | None = None
+
+
+def _start_worker(settings: RowSettings) -> None:
+    global _PLANNER
+    _PLANNER = RowPlanner(settings)
+
+
+def _plan_segment(segment: Segment, encoding: str, delimiter: str) -> tuple[bool, list[PlannedRows]]:
+    """In a worker: (whether the segment ended outside a quoted field, its planned chunks)."""
+    assert _PLANNER is not None
+    text = segment.data.decode(encoding if segment.start == 0 else _without_bom(encoding), errors="replace")
+    bad: list[BadRow] = []
+    stream = io.StringIO(f"{text}\n{SENTINEL}\n", newline="")
+    rows = list(parse_records(stream, delimiter, bad, line_offset=segment.line_offset, skip=segment.skip))
+    if not rows or rows[-1][1] != [SENTINEL]:
+        return False, []
+    rows.pop()
+    chunks: list[list[RawRow]] = list(chunked(rows)) or [[]]
+    return True, [_PLANNER.plan(chunk, bad if last else []) for last, chunk in
+                  ((i == len(chunks) - 1, chunk) for i, chunk in enumerate(chunks))]
+
+
+def _without_bom(encoding: str) -> str:
+    return "utf-8" if encoding.lower().replace("_", "-") == "utf-8-sig" else encoding
+
+
+def planned_in_parallel(reader: TableReader, settings: RowSettings, workers: int) -> Iterator[PlannedRows]:
+    """The file's chunks planned by ``workers`` processes, in file order (see the module docstring)."""
+    assert isinstance(reader, DelimitedReader)
+    context = multiprocessing.get_context("forkserver")
+    queued: deque[tuple[Segment, AsyncResult[tuple[bool, list[PlannedRows]]] | None]] = deque()
+    with context.Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        cuts = segments(reader.path, reader.header_index + 1)
+
+        def queue_next() -> None:
+            segment = next(cuts, None)
+            if segment is not None:
+                job = pool.apply_async(_plan_segment, (segment, reader.encoding, reader.delimiter)) \
+                    if segment.whole else None
+                queued.append((segment, job))
+
+        for _ in range(2 * workers):  # read ahead a little: memory stays bounded
+            queue_next()
+        while queued:
+            segment, job = queued.popleft()
+            clean, planned = job.get() if job is not None else (False, [])
+            if not clean:
+                pool.terminate()
+                yield from _planned_from(reader, settings, segment)
+                return
+            yield from planned
+            queue_next()
+
+
+def _planned_from(reader: DelimitedReader, settings: RowSettings, segment: Segment) -> Iterator[PlannedRows]:
+    """The rest of the file from a segment's start, read and planned in this process."""
+    planner = RowPlanner(settings)
+    with open(reader.path, "rb") as binary:
+        binary.seek(segment.start)
+        encoding = reader.encoding if segment.start == 0 else _without_bom(reader.encoding)
+        text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+        bad: list[BadRow] = []
+        rows = parse_records(text, reader.delimiter, bad, line_offset=segment.line_offset, skip=segment.skip)
+        for chunk in chunked(rows):
+            taken, bad[:] = list(bad), []
+            yield planner.plan(chunk, taken)
+        if bad:
+            yield planner.plan([], bad)
