@@ -26,8 +26,8 @@ from graph.schema import Edge, Node, Record, SchemaError
 from graph.stores import GraphStore, WriteResult
 from ingest.customs import load_customs
 from ingest.layouts import LayoutError
-from ingest.readers import ReadError
 from ingest.quarantine import Quarantine, Rejected
+from ingest.readers import ReadError
 from ingest.tags import load_tags
 
 MAX_UPLOAD_MB = 200

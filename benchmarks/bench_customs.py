@@ -24,7 +24,6 @@ import time
 import zlib
 from pathlib import Path
 
-
 WORKERS = min(4, os.cpu_count() or 1)  # as `transship ingest customs` does by default
 RU_HEADER = ["DECLARATION_NUMBER", "IMP_DATE", "SUPPLIER_NAME", "SUPPLIER_ADDRESS", "IMPORTER_CODE", "IMPORTER_NAME",
              "IMPORTER_NAME_EN", "ORIGIN_COUNTRY", "DESTINATION_COUNTRY", "BRAND", "MANUFACTURER", "HS_CODE",
@@ -44,7 +43,8 @@ def russian_row(row: dict[str, str], serial: int) -> list[object]:
     usd = float(row["value_usd"] or 0)
     qty = float(row["quantity"] or 0)
     return [f"10{serial % 900000 + 100000:06d}/{day}{month}{year[2:]}/{serial:07d}", f"{day}.{month}.{year}",
-            row["shipper_name"], f"{row['shipper_country']}, street {zlib.crc32(row['shipper_name'].encode()) % 97}", inn,
+            row["shipper_name"], f"{row['shipper_country']}, street {zlib.crc32(row['shipper_name'].encode()) % 97}",
+            inn,
             row["consignee_name"].translate(CYRILLIC), row["consignee_name"],
             RU_COUNTRY.get(row["origin_country"], row["origin_country"]), row["consignee_country"], row["brand"],
             row["brand"], row["hs_code"].ljust(10, "0"), row["description"].translate(CYRILLIC), row["description"],

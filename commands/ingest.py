@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from tqdm import tqdm
 
 from commands.common import emit, format_option, open_cli_store, store_option

@@ -65,7 +65,8 @@ class EdgeBatch:
         _require(evidence, pc.and_kleene(pc.greater_equal(confidence, 0.0), pc.less_equal(confidence, 1.0)),
                  "confidence must be in [0, 1]")
         for column in ("source", "extractor"):
-            filled = pc.and_kleene(pc.invert(pc.is_null(evidence[column])), pc.greater(pc.utf8_length(evidence[column]), 0))
+            text = evidence[column]
+            filled = pc.and_kleene(pc.invert(pc.is_null(text)), pc.greater(pc.utf8_length(text), 0))
             _require(evidence, filled, "evidence needs a source and an extractor")
 
     def records(self) -> Iterator[Edge]:

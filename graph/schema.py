@@ -214,7 +214,7 @@ def edge_ids(type: EdgeType | str, sources: Iterable[str], targets: Iterable[str
     """
     head = f"{EdgeType(type).value}\x1f"
     sha1 = hashlib.sha1
-    return ["edge:" + sha1(f"{head}{s}\x1f{t}\x1f{k}".encode("utf-8")).hexdigest()[:20]
+    return ["edge:" + sha1(f"{head}{s}\x1f{t}\x1f{k}".encode()).hexdigest()[:20]
             for s, t, k in zip(sources, targets, keys, strict=True)]
 
 

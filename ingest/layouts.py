@@ -19,12 +19,18 @@ from typing import Any
 
 import numpy as np
 
+from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 from ingest.fastpaths import FastPath, as_text, fast_paths
 from ingest.normalize import (
-    NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs,
-    normalize_inn, normalize_number,
+    NormalizationError,
+    clean_text,
+    declaration_date,
+    normalize_country,
+    normalize_date,
+    normalize_hs,
+    normalize_inn,
+    normalize_number,
 )
-from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 
 # Canonical fields a profile may fill besides CANONICAL_COLUMNS.
 EXTRA_FIELDS = ("shipper_alias", "consignee_alias")

@@ -170,9 +170,7 @@ class ShipmentPlanner:
                 seen.add(mark)
                 new = True
             if new:
-                told = tuple((found[i], {name: v for name, column in role.props if (v := column[i]) is not None},
-                              role.inferred_reason if role.inferred_rows is not None and role.inferred_rows[i] else None)
-                             for role, found in zip(roles, companies))
+                told = tuple((found[i], role.facts(i), role.inferred_at(i)) for role, found in zip(roles, companies))
                 out.append(RowFacts(locators[i], dates[i], excerpts[i], told, good, brand))  # type: ignore[arg-type]
         return out
 
@@ -232,6 +230,14 @@ class _RoleColumns:
         why, rows = chunk.inferred.get(f"{role}_country", ("", None))
         self.inferred_reason = why.split(": ", 1)[1] if ": " in why else why
         self.inferred_rows = rows
+
+    def facts(self, i: int) -> dict[str, Any]:
+        """The company's props row ``i`` gives."""
+        return {name: v for name, column in self.props if (v := column[i]) is not None}
+
+    def inferred_at(self, i: int) -> str | None:
+        """Why the layout implied the company's country in row ``i`` (None when the row gives it)."""
+        return self.inferred_reason if self.inferred_rows is not None and self.inferred_rows[i] else None
 
 
 def _overlay(props: dict[str, list[Any]], name: str, values: list[Any]) -> None:

@@ -151,7 +151,8 @@ class ShipmentBuilder:
         edges = pa.Table.from_arrays([
             ids, pa.array([t.value for t in types], pa.string()), pa.array(sources, pa.string()),
             pa.array(targets, pa.string()), pa.array([""] * m, pa.string()), nothing, nothing,
-            pa.nulls(m, pa.float64()), pa.nulls(m, pa.float64()), nothing, pa.array(map(dump_props, props), pa.string()),
+            pa.nulls(m, pa.float64()), pa.nulls(m, pa.float64()), nothing,
+            pa.array(map(dump_props, props), pa.string()),
         ], schema=SCHEMAS["edges"])
         evidence = evidence_table(ids, self.source, self.extractor, self.confidence, [r.locator for r in rows],
                                   [r.date for r in rows], [r.excerpt for r in rows])

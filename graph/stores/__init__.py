@@ -16,9 +16,9 @@ from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, Record
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pandas as pd
 
     from graph.batch import EdgeBatch
-    import pandas as pd
 
 DEFAULT_STORE = "./transship-data"
 STORE_ENV = "TRANSSHIP_STORE"
@@ -150,7 +150,18 @@ def graph_of(store: GraphStore) -> nx.MultiDiGraph:
 
 
 __all__ = [
-    "BOLT_SCHEMES", "DEFAULT_STORE", "Direction", "EDGE_COLUMNS", "EVIDENCE_COLUMNS", "GraphStore",
-    "NODE_COLUMNS", "STORE_ENV", "StoreError", "WriteResult", "graph_of", "is_bolt_uri", "open_store",
+    "BOLT_SCHEMES",
+    "DEFAULT_STORE",
+    "EDGE_COLUMNS",
+    "EVIDENCE_COLUMNS",
+    "NODE_COLUMNS",
+    "STORE_ENV",
+    "Direction",
+    "GraphStore",
+    "StoreError",
+    "WriteResult",
+    "graph_of",
+    "is_bolt_uri",
+    "open_store",
     "resolve_location",
 ]

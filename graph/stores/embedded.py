@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import math
 import os
 import shutil
 import time
@@ -35,12 +36,31 @@ import pyarrow.parquet as pq
 
 from graph.batch import EdgeBatch
 from graph.schema import (
-    SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate,
+    SCHEMA_VERSION,
+    Edge,
+    EdgeType,
+    Evidence,
+    Node,
+    NodeType,
+    Record,
+    SchemaError,
+    validate,
 )
 from graph.stores import Direction, StoreError, WriteResult
 from graph.stores.frames import (
-    EDGE_FIELDS, SCHEMAS, checked_endpoint_types, dump_props, edge_from_row, edge_row,
-    evidence_from_row, evidence_rows, evidence_stats, frames_to_networkx, isin, load_props, node_from_row,
+    EDGE_FIELDS,
+    SCHEMAS,
+    checked_endpoint_types,
+    dump_props,
+    edge_from_row,
+    edge_row,
+    evidence_from_row,
+    evidence_rows,
+    evidence_stats,
+    frames_to_networkx,
+    isin,
+    load_props,
+    node_from_row,
 )
 
 if TYPE_CHECKING:
@@ -234,7 +254,7 @@ def _updated_stats(edges: pd.DataFrame, stats: pd.DataFrame, evidence: pd.DataFr
 
 def _evidence_key(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """An evidence key with missing parts (None from Arrow, NaN from pandas) as None."""
-    return tuple(None if v is None or v != v else v for v in values)
+    return tuple(None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values)
 
 
 class _LazyTable:
@@ -532,7 +552,7 @@ class EmbeddedStore:
         return merged.take(order).to_pandas(), stats.take(order).reset_index(drop=True), new.num_rows
 
     def _merged_evidence(self, new: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-        """All evidence rows, the rows this write adds, and whether all of those belong to owners without earlier evidence."""
+        """All evidence rows, the rows this write adds, and whether those all belong to owners new to the store."""
         if not new.num_rows:
             return self._evidence, new.to_pandas(), True
         old = self._evidence
