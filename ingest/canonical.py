@@ -10,12 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.normalize import (
-    NormalizationError,
-    clean_text,
-    normalize_country,
-    normalize_date,
-    normalize_hs,
-    normalize_number,
+    NormalizationError, clean_text, normalize_country, normalize_date, normalize_hs, normalize_number,
 )
 
 # Fields of the canonical layout (also the header of canonical CSV files).

@@ -22,13 +22,7 @@ import numpy as np
 from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 from ingest.fastpaths import FastPath, as_text, fast_paths
 from ingest.normalize import (
-    NormalizationError,
-    clean_text,
-    declaration_date,
-    normalize_country,
-    normalize_date,
-    normalize_hs,
-    normalize_inn,
+    NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs, normalize_inn,
     normalize_number,
 )
 

@@ -150,18 +150,6 @@ def graph_of(store: GraphStore) -> nx.MultiDiGraph:
 
 
 __all__ = [
-    "BOLT_SCHEMES",
-    "DEFAULT_STORE",
-    "EDGE_COLUMNS",
-    "EVIDENCE_COLUMNS",
-    "NODE_COLUMNS",
-    "STORE_ENV",
-    "Direction",
-    "GraphStore",
-    "StoreError",
-    "WriteResult",
-    "graph_of",
-    "is_bolt_uri",
-    "open_store",
-    "resolve_location",
+    "BOLT_SCHEMES", "DEFAULT_STORE", "EDGE_COLUMNS", "EVIDENCE_COLUMNS", "NODE_COLUMNS", "STORE_ENV", "Direction",
+    "GraphStore", "StoreError", "WriteResult", "graph_of", "is_bolt_uri", "open_store", "resolve_location",
 ]

@@ -35,32 +35,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph.batch import EdgeBatch
-from graph.schema import (
-    SCHEMA_VERSION,
-    Edge,
-    EdgeType,
-    Evidence,
-    Node,
-    NodeType,
-    Record,
-    SchemaError,
-    validate,
-)
+from graph.schema import SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate
 from graph.stores import Direction, StoreError, WriteResult
 from graph.stores.frames import (
-    EDGE_FIELDS,
-    SCHEMAS,
-    checked_endpoint_types,
-    dump_props,
-    edge_from_row,
-    edge_row,
-    evidence_from_row,
-    evidence_rows,
-    evidence_stats,
-    frames_to_networkx,
-    isin,
-    load_props,
-    node_from_row,
+    EDGE_FIELDS, SCHEMAS, checked_endpoint_types, dump_props, edge_from_row, edge_row, evidence_from_row,
+    evidence_rows, evidence_stats, frames_to_networkx, isin, load_props, node_from_row
 )
 
 if TYPE_CHECKING:

@@ -30,29 +30,13 @@ import pandas as pd
 import pyarrow as pa
 
 from graph.batch import EdgeBatch
-from graph.schema import (
-    SCHEMA_VERSION,
-    Edge,
-    EdgeType,
-    Evidence,
-    Node,
-    NodeType,
-    Record,
-)
+from graph.schema import SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record
 from graph.stores import EDGE_COLUMNS, Direction, StoreError, WriteResult
 from graph.stores import cypher_model as cm
 from graph.stores.embedded import SCHEMAS, _Staging, merge_props
 from graph.stores.frames import (
-    EDGE_FIELDS,
-    NODE_FIELDS,
-    checked_endpoint_types,
-    dump_props,
-    edge_from_row,
-    evidence_from_row,
-    evidence_stats,
-    isin,
-    load_props,
-    node_from_row,
+    EDGE_FIELDS, NODE_FIELDS, checked_endpoint_types, dump_props, edge_from_row, evidence_from_row, evidence_stats,
+    isin, load_props, node_from_row
 )
 
 USER_ENV, PASSWORD_ENV, DATABASE_ENV = "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
