@@ -52,8 +52,11 @@ def json_objects(columns: Mapping[str, Sequence[Any]], rows: int) -> pa.Array:
     members = [m for name in sorted(columns) if (m := _json_members(name, columns[name])) is not None]
     if not members:
         return pa.array(["{}"] * rows, pa.string())
-    body = pc.binary_join_element_wise(*members, ",", null_handling="skip")
-    return pc.binary_join_element_wise("{", body, "}", "")
+    # Each member as ',"name":value' ('' where missing), joined, then the first comma dropped. (Arrow's join
+    # with null_handling="skip" loses rows where every member is null, so no nulls go in.)
+    parts = [pc.fill_null(pc.binary_join_element_wise(",", m, ""), "") for m in members]
+    body = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+    return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
 
 
 def _json_members(name: str, values: Sequence[Any]) -> pa.Array | None:
