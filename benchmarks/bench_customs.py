@@ -97,7 +97,7 @@ class TreeSampler(threading.Thread):
             self.sample()
 
 
-def ingest_once(path: str, layout: str) -> None:
+def ingest_once(path: str, layout: str, workers: int) -> None:
     """Child process: ingest one file into a fresh store and print seconds, rows, peak RSS and CPU seconds
     of all its processes."""
     from graph.stores import open_store
@@ -110,7 +110,7 @@ def ingest_once(path: str, layout: str) -> None:
         sampler.start()
         started = time.perf_counter()
         store = open_store(store_dir)
-        customs = CustomsFile(path, layout=layout, workers=WORKERS)
+        customs = CustomsFile(path, layout=layout, workers=workers)
         with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
             store.write(quarantine.filter(customs.batches()))
         elapsed = time.perf_counter() - started
@@ -123,11 +123,11 @@ def ingest_once(path: str, layout: str) -> None:
         shutil.rmtree(store_dir, ignore_errors=True)
 
 
-def measure(path: Path, layout: str, runs: int) -> None:
+def measure(path: Path, layout: str, runs: int, workers: int = WORKERS) -> None:
     results = []
     for _ in range(runs):
         load = os.getloadavg()
-        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout], check=False,
+        out = subprocess.run([sys.executable, __file__, "--child", str(path), layout, str(workers)], check=False,
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
         if out.returncode:
             raise SystemExit(f"ingest of {path} failed:\n{out.stderr}")
@@ -139,7 +139,8 @@ def measure(path: Path, layout: str, runs: int) -> None:
     seconds = statistics.median(r[0] for r in results)
     cpu_seconds = statistics.median(r[5] for r in results)
     rows = results[0][1]
-    print(f"{path.name} [{layout}]: median {rows / seconds:,.0f} rows/s ({seconds:.1f} s for {rows:,} rows; "
+    print(f"{path.name} [{layout}, {workers} worker(s)]: median {rows / seconds:,.0f} rows/s "
+          f"({seconds:.1f} s for {rows:,} rows; "
           f"{rows / cpu_seconds:,.0f} rows per CPU-second), peak memory {max(r[4] for r in results) / 2**30:.2f} GB, "
           f"load after {os.getloadavg()[0]:.2f}")
 
@@ -151,14 +152,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--layout", default="auto")
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
-    parser.add_argument("--child", nargs=2, metavar=("FILE", "LAYOUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="processes planning each file")
+    parser.add_argument("--child", nargs=3, metavar=("FILE", "LAYOUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        ingest_once(*args.child)
+        ingest_once(args.child[0], args.child[1], int(args.child[2]))
         return
     if args.files:
         for file in args.files:
-            measure(file, args.layout, args.runs)
+            measure(file, args.layout, args.runs, args.workers)
         return
     with tempfile.TemporaryDirectory(prefix="bench-customs-") as tmp:
         folder = args.workdir or Path(tmp)
@@ -169,8 +171,8 @@ def main() -> None:
             canonical, russian = write_files(args.rows, folder)
         print(f"generated {args.rows:,} rows per layout in {time.perf_counter() - started:.1f} s "
               f"({canonical.stat().st_size / 2**20:.0f} MB, {russian.stat().st_size / 2**20:.0f} MB)")
-        measure(canonical, "canonical", args.runs)
-        measure(russian, "ru-import-lines", args.runs)
+        measure(canonical, "canonical", args.runs, args.workers)
+        measure(russian, "ru-import-lines", args.runs, args.workers)
 
 
 if __name__ == "__main__":
