@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from commands.common import emit, format_option, open_cli_store, progress, store_option
 from commands.analysis import path_row
+from graph.batch import EdgeBatch
 from graph.schema import Record
 from graph.stores import GraphStore
 from graph.trace import TraceQuery, trace
@@ -40,7 +41,8 @@ def build_world(out: Path, rows: int, seed: int) -> tuple[WorldFiles, dict[str, 
                    "seconds": round(time.perf_counter() - started, 2)}
 
 
-def load_file(store: GraphStore, step: str, path: Path, loader: Callable[[Path], Iterable[Record | Rejected]],
+def load_file(store: GraphStore, step: str, path: Path,
+              loader: Callable[[Path], Iterable[Record | EdgeBatch | Rejected]],
               quarantine_path: Path) -> dict[str, Any]:
     """Write one file's records to the store through a quarantine; returns its summary row."""
     started = time.perf_counter()

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from graph.schema import Record
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,8 @@ class Quarantine:
         self.reasons: dict[str, int] = {}
         self._handle: IO[str] | None = None
 
-    def filter(self, stream: Iterable[Record | Rejected]) -> Iterator[Record]:
-        """Pass records through; divert Rejected items to the quarantine file."""
+    def filter(self, stream: Iterable[T | Rejected]) -> Iterator[T]:
+        """Pass records (and batches of edges) through; divert Rejected items to the quarantine file."""
         for item in stream:
             if isinstance(item, Rejected):
                 self.add(item)
