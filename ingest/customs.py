@@ -67,16 +67,16 @@ class CustomsFile:
         (``ingest.parallel``); the records are the same as with one.
         """
         builder = ShipmentBuilder(self.source, EXTRACTOR)
+        planner = RowPlanner(self.settings)  # a builder and its planners start together: see ShipmentPlanner
         if self.workers > 1 and can_split(self.reader):
             plans = planned_in_parallel(self.reader, self.settings, self.workers)
         else:
-            planner = RowPlanner(self.settings)
             plans = (planner.plan(chunk, self._taken_bad_rows()) for chunk in self.reader.chunks())
         for planned in plans:
             yield from self._add(builder, planned)
         bad = self._taken_bad_rows()
         if bad:
-            yield from self._add(builder, RowPlanner(self.settings).plan([], bad))
+            yield from self._add(builder, planner.plan([], bad))
 
     def _add(self, builder: ShipmentBuilder, planned: PlannedRows) -> Iterator[Record | EdgeBatch | Rejected]:
         counts = self.counts

@@ -188,15 +188,13 @@ def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGr
 
 
 def checked_endpoint_types(new: pd.DataFrame | pa.Table,
-                           node_types: Mapping[str, Any] | pd.Series | pd.DataFrame) -> tuple[pa.Array, pa.Array]:
+                           node_types: Mapping[str, Any] | pd.DataFrame) -> tuple[pa.Array, pa.Array]:
     """Node types of the new edges' ends; SchemaError for unknown ends or shapes EDGE_RULES does not allow.
 
-    ``node_types`` maps node id to type: a mapping, a Series indexed by id, or a node frame.
+    ``node_types`` maps node id to type: a mapping, or a node frame.
     """
     if isinstance(node_types, pd.DataFrame):
         ids, types = pa.array(node_types["id"]), pa.array(node_types["type"])
-    elif isinstance(node_types, pd.Series):
-        ids, types = pa.array(node_types.index), pa.array([NodeType(t).value for t in node_types.to_numpy()])
     else:
         known = {nid: NodeType(t).value for nid, t in node_types.items() if t is not None}
         ids, types = pa.array(list(known), pa.string()), pa.array(list(known.values()), pa.string())
