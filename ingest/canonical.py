@@ -9,8 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
 from ingest.normalize import (
-    NormalizationError, clean_text, normalize_country, normalize_date, normalize_hs, normalize_number,
+    NormalizationError,
+    clean_text,
+    normalize_country,
+    normalize_date,
+    normalize_hs,
+    normalize_number,
 )
 
 # Fields of the canonical layout (also the header of canonical CSV files).
@@ -33,7 +41,8 @@ _TEXTS = ("brand", "part_number", "description", "unit", "record_id")
 
 @dataclass
 class CanonicalColumns:
-    """A chunk of rows in the canonical layout, column by column, with normalised values (None: missing).
+    """A chunk of rows in the canonical layout, column by column, as Arrow arrays of normalised values
+    (null: missing; numbers float64, everything else strings).
 
     ``fields`` holds the canonical fields the layout fills (``CANONICAL_COLUMNS`` plus the companies'
     other-script names ``shipper_alias``/``consignee_alias``), ``props`` the extra facts per group
@@ -43,23 +52,24 @@ class CanonicalColumns:
     """
 
     n: int
-    fields: dict[str, list[Any]]
-    props: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
-    inferred: dict[str, tuple[str, list[bool]]] = field(default_factory=dict)
+    fields: dict[str, pa.Array]
+    props: dict[str, dict[str, pa.Array]] = field(default_factory=dict)
+    inferred: dict[str, tuple[str, np.ndarray]] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
 
-    def column(self, name: str) -> list[Any]:
-        """The values of a canonical field (all None when the layout does not fill it)."""
+    def column(self, name: str) -> pa.Array:
+        """The values of a canonical field (all null when the layout does not fill it)."""
         values = self.fields.get(name)
-        return [None] * self.n if values is None else values
+        return pa.nulls(self.n, pa.float64() if name in _NUMBERS else pa.string()) if values is None else values
 
     def rows(self) -> list[dict[str, Any] | NormalizationError]:
         """The chunk as one dict per row, or the error of each bad row."""
         names = list(self.fields)
+        columns = [values.to_pylist() for values in self.fields.values()]
         out: list[dict[str, Any] | NormalizationError] = (
-            [dict(zip(names, vals)) for vals in zip(*self.fields.values())] if names else [{} for _ in range(self.n)])
+            [dict(zip(names, vals)) for vals in zip(*columns)] if names else [{} for _ in range(self.n)])
         for group, specs in self.props.items():
-            for row, vals in zip(out, zip(*specs.values())):
+            for row, vals in zip(out, zip(*(values.to_pylist() for values in specs.values()))):
                 row[group] = {k: v for k, v in zip(specs, vals) if v is not None}  # type: ignore[index]
         for row_index, row in enumerate(out if self.inferred else ()):
             row["inferred"] = [why for why, flags in self.inferred.values() if flags[row_index]]  # type: ignore[index]
@@ -74,7 +84,7 @@ class CanonicalColumns:
         Raises:
             NormalizationError: a value cannot be read.
         """
-        fields: dict[str, list[Any]] = {}
+        fields: dict[str, pa.Array] = {}
         for name, value in row.items():
             if name in PROP_GROUPS or name == "inferred":
                 continue
@@ -88,7 +98,7 @@ class CanonicalColumns:
                 value = normalize_number(value)
             elif name in _TEXTS:
                 value = clean_text(value)
-            fields[name] = [value]
-        props = {group: {k: [v] for k, v in row[group].items()} for group in PROP_GROUPS if row.get(group)}
-        inferred = {why.split("=", 1)[0]: (why, [True]) for why in row.get("inferred") or ()}
+            fields[name] = pa.array([value], pa.float64() if name in _NUMBERS else pa.string())
+        props = {group: {k: pa.array([v]) for k, v in row[group].items()} for group in PROP_GROUPS if row.get(group)}
+        inferred = {why.split("=", 1)[0]: (why, np.ones(1, bool)) for why in row.get("inferred") or ()}
         return cls(1, fields, props, inferred)

@@ -19,7 +19,7 @@ from typing import Any
 from graph.batch import EdgeBatch, expand
 from graph.schema import Record
 from ingest.layouts import LayoutChoice, choose_layout
-from ingest.parallel import can_split, planned_in_parallel
+from ingest.parallel import can_split, planned_segments, worth_workers
 from ingest.quarantine import Rejected
 from ingest.readers import BadRow, TableReader, open_table
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
@@ -68,8 +68,8 @@ class CustomsFile:
         """
         builder = ShipmentBuilder(self.source, EXTRACTOR)
         planner = RowPlanner(self.settings)  # a builder and its planners start together: see ShipmentPlanner
-        if self.workers > 1 and can_split(self.reader):
-            plans = planned_in_parallel(self.reader, self.settings, self.workers)
+        if can_split(self.reader):
+            plans = planned_segments(self.reader, self.settings, self.workers if worth_workers(self.reader) else 1)
         else:
             plans = (planner.plan(chunk, self._taken_bad_rows()) for chunk in self.reader.chunks())
         for planned in plans:

@@ -5,8 +5,8 @@ text) and gives exactly what the Python transform in :mod:`ingest.normalize` giv
 other value (missing markers, thousands separators, odd spacing, unusual characters, values the
 transform rejects) is left to the transform, so results and quarantine reasons never change.
 
-Each fast path takes the column as a Python sequence and as an Arrow string array and returns a
-boolean mask of the values it read and an object array holding their results at those positions.
+Each fast path takes the column as an Arrow string array (no nulls) and returns a boolean mask of the
+values it read and an Arrow array holding their results at those positions (anything elsewhere).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ingest.normalize import MISSING, _ddmmyy
 
-FastPath = Callable[[Sequence[Any], pa.Array], tuple[np.ndarray, np.ndarray]]
+FastPath = Callable[[pa.Array], tuple[np.ndarray, pa.Array]]
 
 # Characters clean_text keeps as they are: printable ASCII and the basic Russian alphabet (Ё, А-я, ё),
 # all of them NFC-stable letters; a plain text has single spaces between words and none at either end.
@@ -45,14 +45,14 @@ def _mask(flags: pa.Array) -> np.ndarray:
     return flags.to_numpy(zero_copy_only=False)
 
 
-def plain_text(raw_values: Sequence[Any], strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def plain_text(strings: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Texts clean_text returns unchanged: plain characters, single spaces only between words, not a missing marker."""
     read = _mask(pc.match_substring_regex(strings, _PLAIN_TEXT))
     short = np.flatnonzero(read & (_mask(pc.utf8_length(strings)) <= _MARKER_CHARS))
     if len(short):  # a missing marker is short: look at those only
         markers = _mask(pc.is_in(pc.utf8_lower(strings.take(short)), value_set=_MISSING))
         read[short[markers]] = False
-    return read, np.array(raw_values, dtype=object)
+    return read, strings
 
 
 def plain_number(decimal_comma: bool) -> FastPath:
@@ -60,34 +60,31 @@ def plain_number(decimal_comma: bool) -> FastPath:
     digits with one dot, read as the correctly rounded float ``float()`` gives; infinite ones are left
     to the transform, which rejects them."""
 
-    def number(raw_values: Sequence[Any], strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    def number(strings: pa.Array) -> tuple[np.ndarray, pa.Array]:
         digits = strings if decimal_comma else pc.replace_substring(strings, ".", "", max_replacements=1)
-        mask = _mask(pc.ascii_is_decimal(digits))
-        numbers = pc.cast(strings.filter(mask), pa.float64()).to_numpy()
-        finite = np.isfinite(numbers)
-        if not finite.all():
-            mask[np.flatnonzero(mask)[~finite]] = False
-            numbers = numbers[finite]
-        out = np.empty(len(raw_values), dtype=object)
-        out[mask] = numbers
-        return mask, out
+        plain = pc.ascii_is_decimal(digits)
+        numbers = pc.cast(pc.if_else(plain, strings, None), pa.float64())
+        mask = _mask(pc.fill_null(pc.is_finite(numbers), False))
+        return mask, numbers
 
     return number
 
 
-def plain_declaration_dates(raw_values: Sequence[Any], strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def plain_declaration_dates(strings: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Dates of declaration numbers written ``post/DDMMYY/serial`` in ASCII digits, whose DDMMYY is a valid date
     (each distinct DDMMYY read once; a declaration number with an invalid date is left to the transform)."""
     read = _mask(pc.match_substring_regex(strings, _DECLARATION))
     positions = np.flatnonzero(read)
+    if not len(positions):
+        return read, pa.nulls(len(strings), pa.string())
     ddmmyy = pc.utf8_slice_codeunits(strings.take(positions), 9, 15).dictionary_encode()
     isos = [_ddmmyy(text) for text in ddmmyy.dictionary.to_pylist()]
-    codes = ddmmyy.indices.to_numpy()
+    codes = ddmmyy.indices.to_numpy(zero_copy_only=False)
     dated = np.array([iso is not None for iso in isos], dtype=bool)[codes]
     read[positions[~dated]] = False
-    out = np.empty(len(raw_values), dtype=object)
-    out[positions[dated]] = np.array(isos, dtype=object)[codes[dated]]
-    return read, out
+    full = np.zeros(len(strings), np.int32)  # (rows not read point at the first date: masked out)
+    full[positions] = codes
+    return read, pa.array(isos, pa.string()).take(pa.array(full))
 
 
 def fast_paths(decimal_comma: bool) -> dict[str, FastPath]:

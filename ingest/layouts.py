@@ -18,11 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 from ingest.fastpaths import FastPath, as_text, fast_paths
 from ingest.normalize import (
-    NormalizationError, clean_text, declaration_date, normalize_country, normalize_date, normalize_hs, normalize_inn,
+    NormalizationError,
+    clean_text,
+    declaration_date,
+    normalize_country,
+    normalize_date,
+    normalize_hs,
+    normalize_inn,
     normalize_number,
 )
 
@@ -30,6 +38,7 @@ from ingest.normalize import (
 EXTRA_FIELDS = ("shipper_alias", "consignee_alias")
 PROP_GROUPS = ("edge_props", "shipper_props", "consignee_props")
 MIN_AUTO_SCORE = 0.5
+TEXT = pa.string()
 Transform = Callable[[Any], Any]
 
 
@@ -69,6 +78,11 @@ def _transforms(decimal_comma: bool) -> dict[str, Transform]:
 
 
 TRANSFORMS = tuple(_transforms(False))
+
+
+def output_type(transform: str) -> pa.DataType:
+    """The Arrow type of a transform's values."""
+    return pa.float64() if transform == "number" else TEXT
 DEFAULT_TRANSFORM = {"value_usd": "number", "quantity": "number", "date": "date", "hs_code": "hs",
                      "origin_country": "country", "shipper_country": "country", "consignee_country": "country"}
 
@@ -138,6 +152,8 @@ def _sources(spec: Any, target: str, origin: str) -> tuple[Source, ...]:
             out.append(Source(item.get("column"), transform, item.get("value")))
         else:
             raise LayoutError(f"{origin}: {target}: expected a column name, {{column = ...}} or a list of them")
+    if len({output_type(src.transform) for src in out}) > 1:
+        raise LayoutError(f"{origin}: {target}: its sources mix number and text transforms")
     return tuple(out)
 
 
@@ -230,6 +246,7 @@ def choose_layout(header: Sequence[str], spec: str = "auto") -> LayoutChoice:
 
 CACHE_CAP = 100_000  # distinct raw values remembered per column and transform across chunks
 SAMPLE = 256  # values looked at to tell a column of mostly distinct values (ids, amounts) from a repetitive one
+RawColumn = pa.Array | Sequence[Any]  # a column of raw cells: Arrow strings (text files) or typed cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,19 +256,27 @@ class _Failed:
     reason: str
 
 
+@dataclass
+class Mapped:
+    """A column through its transforms: the values (null where missing or unreadable), and per unreadable row
+    the reason."""
+
+    values: pa.Array
+    failed: dict[int, str]
+
+
 class _ColumnTransform:
     """One column through one transform, applied a chunk at a time: each distinct raw value once,
     or, for a column of mostly distinct text values, the plain ones at once through the fast path."""
 
     def __init__(self, index: int | None, transform: Transform, constant: Any = None,
-                 fast: FastPath | None = None) -> None:
+                 fast: FastPath | None = None, type: pa.DataType = TEXT) -> None:
         self.index = index
         self.transform = transform
         self.fast = fast
+        self.type = type
         self.constant = None if index is not None else transform(constant)
         self.cache: dict[Any, Any] = {}
-        self.failed = False  # set when a value of the current chunk could not be read
-        self.unreadable: set[Any] = set()  # cached raw values whose transform failed
 
     def _apply(self, raw: Any) -> Any:
         try:
@@ -259,83 +284,109 @@ class _ColumnTransform:
         except NormalizationError as exc:
             return _Failed(str(exc))
 
-    def column(self, columns: Sequence[Sequence[Any]], n: int, only: list[int] | None = None) -> list[Any]:
-        """Transformed values of the chunk (``_Failed`` where a value cannot be read).
-
-        With ``only``, just those row positions are transformed and the others are None
-        (a fallback column is read only where the preferred one is missing).
-        """
+    def column(self, columns: Sequence[RawColumn], n: int, only: np.ndarray | None = None) -> Mapped:
+        """Transformed values of the chunk. With ``only``, just those row positions are transformed and
+        the others are null (a fallback column is read only where the preferred one is missing)."""
         if self.index is None:
-            return [self.constant] * n
-        raw_values = columns[self.index]
+            return Mapped(pa.array([self.constant] * n, self.type), {})
+        raw = columns[self.index]
         if only is None:
-            return self.values(raw_values)
-        out: list[Any] = [None] * n
-        for i, v in zip(only, self.values([raw_values[i] for i in only])):
-            out[i] = v
-        return out
+            return self.values(raw)
+        picked = raw.take(pa.array(only)) if isinstance(raw, pa.Array) else [raw[i] for i in only]
+        mapped = self.values(picked)
+        return Mapped(_scattered(mapped.values, only, n), {int(only[i]): why for i, why in mapped.failed.items()})
 
-    def values(self, raw_values: Sequence[Any]) -> list[Any]:
-        """Transformed raw values; sets ``failed`` if one failed."""
-        if self.fast is not None and len(raw_values) >= SAMPLE and _mostly_distinct(raw_values) \
-                and (strings := as_text(raw_values)) is not None:
-            read, out = self.fast(raw_values, strings)
-            values = out.tolist()
-            rest = np.flatnonzero(~read).tolist()
-            if rest:
-                for i, value in zip(rest, self.cached_values([raw_values[i] for i in rest])):
-                    values[i] = value
-            return values
-        return self.cached_values(raw_values)
+    def values(self, raw: RawColumn) -> Mapped:
+        """Transformed raw values: Arrow strings column-wise, other cells one distinct value at a time."""
+        if not isinstance(raw, pa.Array):
+            strings = as_text(raw) if len(raw) else None
+            if strings is None:
+                return self._python_values(raw)
+            raw = strings
+        if self.fast is not None and len(raw) >= SAMPLE and raw.null_count == 0 and \
+                pc.count_distinct(raw.slice(0, SAMPLE)).as_py() > SAMPLE // 4:
+            read, fast = self.fast(raw)
+            rest = np.flatnonzero(~read)
+            if not len(rest):
+                return Mapped(_typed(fast, self.type), {})
+            slow = self._distinct_values(raw.take(pa.array(rest)))
+            merged = pa.concat_arrays([_typed(fast.filter(pa.array(read)), self.type), slow.values])
+            order = np.concatenate([np.flatnonzero(read), rest])
+            return Mapped(merged.take(pa.array(np.argsort(order))), {int(rest[i]): why for i, why in slow.failed.items()})
+        return self._distinct_values(raw)
 
-    def cached_values(self, raw_values: Sequence[Any]) -> list[Any]:
-        """Transformed raw values, each distinct value transformed once; sets ``failed`` if one failed."""
-        cache = self.cache
+    def _distinct_values(self, raw: pa.Array) -> Mapped:
+        """Arrow strings transformed one distinct value at a time."""
+        encoded = raw.dictionary_encode()
+        results = self._transformed(encoded.dictionary.to_pylist())
+        values = pa.array([None if type(r) is _Failed else r for r in results], self.type).take(encoded.indices)
+        failed_codes = [code for code, r in enumerate(results) if type(r) is _Failed]
+        if not failed_codes:
+            return Mapped(values, {})
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(np.isin(codes, failed_codes))
+        return Mapped(values, {int(i): results[codes[i]].reason for i in rows})
+
+    def _python_values(self, raw: Sequence[Any]) -> Mapped:
+        """Typed cells (spreadsheets, Parquet) transformed one distinct value at a time."""
         try:
-            distinct = dict.fromkeys(raw_values)
+            distinct = list(dict.fromkeys(raw))
         except TypeError:  # unhashable cells (lists in Parquet): no caching
-            self.failed = True  # look for failures in the values
-            return [self._apply(v) for v in raw_values]
+            results = [self._apply(v) for v in raw]
+        else:
+            known = dict(zip(distinct, self._transformed(distinct)))
+            results = list(map(known.__getitem__, raw))
+        failed = {i: r.reason for i, r in enumerate(results) if type(r) is _Failed}
+        return Mapped(pa.array([None if type(r) is _Failed else r for r in results], self.type), failed)
+
+    def _transformed(self, distinct: list[Any]) -> list[Any]:
+        """Results of distinct raw values, from the cache where it has them."""
+        cache = self.cache
         fresh = [v for v in distinct if v not in cache]
         if len(cache) + len(fresh) > CACHE_CAP:
             cache.clear()  # high-cardinality column: keep memory bounded, the chunk's values suffice
-            self.unreadable.clear()
-            fresh = list(distinct)
+            fresh = distinct
         for v in fresh:
-            value = cache[v] = self._apply(v)
-            if type(value) is _Failed:
-                self.unreadable.add(v)
-        if self.unreadable and not self.unreadable.isdisjoint(distinct):
-            self.failed = True
-        return list(map(cache.__getitem__, raw_values))
+            cache[v] = self._apply(v)
+        return list(map(cache.__getitem__, distinct))
 
 
-def _mostly_distinct(raw_values: Sequence[Any]) -> bool:
-    try:
-        return len(set(raw_values[:SAMPLE])) > SAMPLE // 4
-    except TypeError:  # unhashable cells
-        return False
+def _typed(values: pa.Array, type: pa.DataType) -> pa.Array:
+    return values if values.type == type else values.cast(type)
 
 
-def _first_present(steps: list[_ColumnTransform], columns: Sequence[Sequence[Any]], n: int) -> list[Any]:
-    """Per row, the value of the first step that is not None (a failure counts as present)."""
-    out = steps[0].column(columns, n)
+def _scattered(values: pa.Array, positions: np.ndarray, n: int) -> pa.Array:
+    """An array of ``n`` nulls with ``values`` at ``positions``."""
+    at = np.full(n, len(values), np.int64)
+    at[positions] = np.arange(len(values))
+    return pa.concat_arrays([values, pa.nulls(1, values.type)]).take(pa.array(at))
+
+
+def _first_present(steps: list[_ColumnTransform], columns: Sequence[RawColumn], n: int) -> Mapped:
+    """Per row, the value of the first step that is not missing (a failure counts as present)."""
+    mapped = steps[0].column(columns, n)
     for step in steps[1:]:
-        missing = [i for i, v in enumerate(out) if v is None]
-        if not missing:
+        missing = _mask(pc.is_null(mapped.values))
+        if mapped.failed:
+            missing[list(mapped.failed)] = False
+        if not missing.any():
             break
-        fallback = step.column(columns, n, missing)
-        for i in missing:
-            out[i] = fallback[i]
-    return out
+        fallback = step.column(columns, n, np.flatnonzero(missing))
+        mapped = Mapped(pc.coalesce(mapped.values, _typed(fallback.values, mapped.values.type)),
+                        {**mapped.failed, **fallback.failed})
+    return mapped
+
+
+def _mask(flags: pa.Array) -> np.ndarray:
+    return flags.to_numpy(zero_copy_only=False).copy()
 
 
 class RowMapper:
-    """Maps chunks of rows (cell sequences under one header) to canonical rows, column by column.
+    """Maps chunks of rows (cells under one header) to canonical columns, column by column.
 
-    The canonical rows hold normalised values (ISO dates, HS digits, ISO-2 countries, floats),
-    ready for ``ShipmentBuilder.records(..., normalized=True)``. Each distinct raw value of a
-    column is transformed once per chunk (names, countries and dates repeat a lot).
+    The canonical columns hold normalised values (ISO dates, HS digits, ISO-2 countries, floats)
+    as Arrow arrays. Each distinct raw value of a column is transformed once (names, countries and
+    dates repeat a lot); plain values of mostly distinct text columns go through the fast paths.
     """
 
     def __init__(self, layout: Layout, header: Sequence[str], decimal_comma: bool, defaults: dict[str, str]) -> None:
@@ -349,11 +400,13 @@ class RowMapper:
 
         def compile_spec(spec: tuple[Source, ...]) -> list[_ColumnTransform]:
             steps = []
+            kind = output_type(spec[0].transform)
             for src in spec:
                 if src.column is None:
-                    steps.append(_ColumnTransform(None, transforms[src.transform], src.value))
+                    steps.append(_ColumnTransform(None, transforms[src.transform], src.value, type=kind))
                 elif (index := position.get(column_token(src.column))) is not None:
-                    steps.append(_ColumnTransform(index, transforms[src.transform], fast=fast.get(src.transform)))
+                    steps.append(_ColumnTransform(index, transforms[src.transform], fast=fast.get(src.transform),
+                                                  type=kind))
             return steps  # empty when every column is absent from this file (optional)
 
         self.fields = [(name, steps) for name, spec in layout.fields.items() if (steps := compile_spec(spec))]
@@ -383,26 +436,28 @@ class RowMapper:
 
     def map_columns(self, rows: Sequence[Sequence[Any]]) -> CanonicalColumns:
         """A chunk of source rows (all of the header's width) as canonical columns, with each bad row's reason."""
-        n = len(rows)
-        columns = list(zip(*rows))
+        columns = list(zip(*rows)) if rows else [()] * self.width
+        return self.map_arrays(columns, len(rows))
+
+    def map_arrays(self, columns: Sequence[RawColumn], n: int) -> CanonicalColumns:
+        """``n`` source rows given column by column (Arrow strings or cell sequences) as canonical columns."""
         errors: dict[int, str] = {}
 
-        def values(name: str, steps: list[_ColumnTransform]) -> list[Any]:
-            for step in steps:
-                step.failed = False
-            merged = _first_present(steps, columns, n) if n else []
-            if any(step.failed for step in steps):
-                for i, v in enumerate(merged):
-                    if type(v) is _Failed and i not in errors:
-                        errors[i] = f"{name}: {v.reason}"
-            return merged
+        def values(name: str, steps: list[_ColumnTransform]) -> pa.Array:
+            mapped = _first_present(steps, columns, n)
+            for i, reason in mapped.failed.items():
+                errors.setdefault(i, f"{name}: {reason}")
+            return mapped.values
 
         fields = {name: values(name, steps) for name, steps in self.fields}
         props = {group: {name: values(name, steps) for name, steps in specs} for group, specs in self.props if specs}
-        inferred: dict[str, tuple[str, list[bool]]] = {}
+        inferred: dict[str, tuple[str, np.ndarray]] = {}
         for key, value, why in self.inferred:
             column = fields.get(key)
-            flags = [True] * n if column is None else [v is None for v in column]
-            fields[key] = [value] * n if column is None else [value if v is None else v for v in column]
-            inferred[key] = (why, flags)
-        return CanonicalColumns(n, fields, props, inferred, errors)
+            if column is None:
+                fields[key] = pa.array([value] * n, output_type(DEFAULT_TRANSFORM.get(key, "text")))
+                inferred[key] = (why, np.ones(n, bool))
+            else:
+                inferred[key] = (why, _mask(pc.is_null(column)))
+                fields[key] = pc.fill_null(column, value)
+        return CanonicalColumns(n, fields, props, inferred, dict(sorted(errors.items())))

@@ -11,6 +11,7 @@ ordinary way. Segments come back in file order; the document's builder adds them
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 from collections import deque
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
+from ingest.arrow_rows import read_columns
 from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
@@ -43,10 +45,14 @@ class Segment:
 
 
 def can_split(reader: TableReader) -> bool:
-    """True for an uncompressed delimited file of several segments in an ASCII-compatible encoding."""
+    """True for an uncompressed delimited file in an ASCII-compatible encoding."""
     return (isinstance(reader, DelimitedReader) and reader.compression is None
-            and reader.encoding.lower().replace("_", "-") in ASCII_COMPATIBLE
-            and reader.path.stat().st_size > 2 * SEGMENT_BYTES)
+            and reader.encoding.lower().replace("_", "-") in ASCII_COMPATIBLE)
+
+
+def worth_workers(reader: TableReader) -> bool:
+    """True when a file that can be split has several segments' worth of bytes for worker processes."""
+    return can_split(reader) and reader.path.stat().st_size > 2 * SEGMENT_BYTES
 
 
 def count_lines(data: bytes) -> int:
@@ -93,13 +99,25 @@ _PLANNER: RowPlanner | None = None
 
 def _start_worker(settings: RowSettings) -> None:
     global _PLANNER
+    gc.disable()  # planning makes no reference cycles, and the collector's scans cost much (see paused_gc)
     _PLANNER = RowPlanner(settings)
 
 
-def _plan_segment(segment: Segment, encoding: str, delimiter: str) -> tuple[bool, list[PlannedRows]]:
-    """In a worker: (whether the segment ended outside a quoted field, its planned chunks)."""
+def _plan_in_worker(segment: Segment, encoding: str, delimiter: str) -> tuple[bool, list[PlannedRows]]:
     assert _PLANNER is not None
-    text = segment.data.decode(encoding if segment.start == 0 else _without_bom(encoding), errors="replace")
+    return plan_segment(_PLANNER, segment, encoding, delimiter)
+
+
+def plan_segment(planner: RowPlanner, segment: Segment, encoding: str,
+                 delimiter: str) -> tuple[bool, list[PlannedRows]]:
+    """(whether the segment ended outside a quoted field, its planned chunks). Plain text is read by Arrow
+    (``ingest.arrow_rows``), anything else by the csv module."""
+    encoding = encoding if segment.start == 0 else _without_bom(encoding)
+    raw = read_columns(segment.data, encoding, delimiter, planner.width, line_offset=segment.line_offset,
+                       skip=segment.skip)
+    if raw is not None:
+        return True, [planner.plan_columns(raw)]
+    text = segment.data.decode(encoding, errors="replace")
     bad: list[BadRow] = []
     stream = io.StringIO(f"{text}\n{SENTINEL}\n", newline="")
     rows = list(parse_records(stream, delimiter, bad, line_offset=segment.line_offset, skip=segment.skip))
@@ -107,7 +125,7 @@ def _plan_segment(segment: Segment, encoding: str, delimiter: str) -> tuple[bool
         return False, []
     rows.pop()
     chunks: list[list[RawRow]] = list(chunked(rows)) or [[]]
-    return True, [_PLANNER.plan(chunk, bad if last else []) for last, chunk in
+    return True, [planner.plan(chunk, bad if last else []) for last, chunk in
                   ((i == len(chunks) - 1, chunk) for i, chunk in enumerate(chunks))]
 
 
@@ -115,18 +133,34 @@ def _without_bom(encoding: str) -> str:
     return "utf-8" if encoding.lower().replace("_", "-") == "utf-8-sig" else encoding
 
 
-def planned_in_parallel(reader: TableReader, settings: RowSettings, workers: int) -> Iterator[PlannedRows]:
-    """The file's chunks planned by ``workers`` processes, in file order (see the module docstring)."""
+def planned_segments(reader: TableReader, settings: RowSettings, workers: int = 1) -> Iterator[PlannedRows]:
+    """The file's chunks planned a segment at a time, by ``workers`` processes when more than one, in file order
+    (see the module docstring)."""
     assert isinstance(reader, DelimitedReader)
+    cuts = segments(reader.path, reader.header_index + 1)
+    if workers > 1:
+        yield from _planned_in_parallel(reader, settings, workers, cuts)
+        return
+    planner = RowPlanner(settings)
+    for segment in cuts:
+        clean, planned = plan_segment(planner, segment, reader.encoding, reader.delimiter) if segment.whole \
+            else (False, [])
+        if not clean:
+            yield from _planned_from(reader, settings, segment)
+            return
+        yield from planned
+
+
+def _planned_in_parallel(reader: DelimitedReader, settings: RowSettings, workers: int,
+                         cuts: Iterator[Segment]) -> Iterator[PlannedRows]:
     context = multiprocessing.get_context("forkserver")
     queued: deque[tuple[Segment, AsyncResult[tuple[bool, list[PlannedRows]]] | None]] = deque()
     with context.Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        cuts = segments(reader.path, reader.header_index + 1)
 
         def queue_next() -> None:
             segment = next(cuts, None)
             if segment is not None:
-                job = pool.apply_async(_plan_segment, (segment, reader.encoding, reader.delimiter)) \
+                job = pool.apply_async(_plan_in_worker, (segment, reader.encoding, reader.delimiter)) \
                     if segment.whole else None
                 queued.append((segment, job))
 

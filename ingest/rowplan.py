@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.arrow_rows import EXCERPT_CHARS, RawColumns
 from ingest.layouts import Layout
 from ingest.quarantine import Rejected
 from ingest.readers import BadRow, RawRow, TableInfo
 from ingest.shipment_plan import ChunkPlan, ShipmentPlanner
-
-EXCERPT_CHARS = 500
 
 
 @dataclass
@@ -85,6 +84,13 @@ class RowPlanner:
                         for i, reason in sorted(plan.rejected.items()))
         rejected.extend(self.reject(bad.locator, bad.reason, None, bad.raw) for bad in bad_rows)
         return PlannedRows(len(rows) + len(bad_rows), len(good) - len(plan.rejected), rejected, plan)
+
+    def plan_columns(self, raw: RawColumns) -> PlannedRows:
+        """Plan rows already read as Arrow columns (all of the header's width, none unreadable)."""
+        plan = self.planner.plan(self.mapper.map_arrays(raw.columns, len(raw)), raw.locators, raw.excerpts)
+        rejected = [self.reject(raw.locators[i].as_py(), reason, raw.cells(i), raw.excerpts[i].as_py())
+                    for i, reason in sorted(plan.rejected.items())]
+        return PlannedRows(len(raw), len(raw) - len(rejected), rejected, plan)
 
     def reject(self, locator: str, reason: str, cells: Sequence[Any] | None, raw: str | None) -> Rejected:
         """A rejected row, with its cells by column name (extra cells under ``_extra``)."""

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.batch import EdgeBatch
 from graph.goods import chpl_entry, describe_hs, goods_category
 from graph.schema import EdgeType, NodeType, edge_ids, node_id
-from graph.stores.frames import SCHEMAS, json_objects
+from graph.stores.frames import SCHEMAS, float_texts, json_objects
 from ingest.canonical import REQUIRED, ROLES, CanonicalColumns
 from ingest.keys import company_key, normalize_identifier
 from ingest.normalize import NormalizationError, clean_text, is_valid_inn, normalize_country, split_glued_identifiers
@@ -72,6 +74,26 @@ class ChunkPlan:
     facts: list[RowFacts]
 
 
+@dataclass
+class _Named:
+    """What the rows of a chunk name in one place: per row the position of its thing in ``things`` (-1: none)."""
+
+    codes: np.ndarray
+    things: list[Any]
+
+    def ids(self, rows: np.ndarray) -> pa.Array:
+        """The ``id`` of each row's thing (null for none)."""
+        return self.values([thing.id if thing is not None else None for thing in self.things], rows, pa.string())
+
+    def values(self, per_thing: list[Any], rows: np.ndarray, type: pa.DataType | None = None) -> pa.Array:
+        """Each row's value of ``per_thing`` (one value per thing; null for none)."""
+        codes = self.codes[rows]
+        return pa.array([*per_thing, None], type).take(pa.array(np.where(codes < 0, len(per_thing), codes)))
+
+    def at(self, rows: np.ndarray) -> list[Any]:
+        return [self.things[c] if c >= 0 else None for c in self.codes[rows].tolist()]
+
+
 class ShipmentPlanner:
     """Plans chunks of canonical rows of one document, in document order (several planners may each take
     every n-th chunk). Caches make repeated names cheap; they change no result."""
@@ -87,18 +109,20 @@ class ShipmentPlanner:
         # planner, in order, so a row repeating one of these cannot tell it anything new.
         self._told: set[Any] = set()
 
-    def plan(self, chunk: CanonicalColumns, locators: Sequence[str], excerpts: Sequence[str | None]) -> ChunkPlan:
+    def plan(self, chunk: CanonicalColumns, locators: pa.Array | Sequence[str],
+             excerpts: pa.Array | Sequence[str | None]) -> ChunkPlan:
         """The plan of a chunk of normalised canonical rows."""
+        locators, excerpts = _strings(locators), _strings(excerpts)
         rejected = dict(chunk.errors)
         self._reject_missing(chunk, rejected)
         roles = [_RoleColumns(chunk, role) for role in ROLES]
         companies = [self._identities(role, rejected) for role in roles]
-        kept = [i for i in range(chunk.n) if i not in rejected]
-        if not kept:
+        kept = np.ones(chunk.n, bool)
+        kept[list(rejected)] = False
+        kept = np.flatnonzero(kept)
+        if not len(kept):
             return ChunkPlan(rejected, None, [])
-        hs_codes = chunk.column("hs_code")
-        good_of = {hs: self._good(hs) for hs in {hs_codes[i] for i in kept}}
-        goods = [good_of.get(hs) if i not in rejected else None for i, hs in enumerate(hs_codes)]
+        goods = self._goods_of(chunk.column("hs_code"), kept)
         facts = self._facts(chunk, kept, roles, companies, goods, locators, excerpts)
         return ChunkPlan(rejected, self._shipments(chunk, kept, companies, goods, locators, excerpts), facts)
 
@@ -106,30 +130,46 @@ class ShipmentPlanner:
         missing: dict[int, list[str]] = {}
         for name in self.required:
             values = chunk.fields.get(name)
-            rows = range(chunk.n) if values is None else [i for i, v in enumerate(values) if v is None]
+            rows = range(chunk.n) if values is None else np.flatnonzero(_flags(pc.is_null(values))).tolist()
             for i in rows:
                 missing.setdefault(i, []).append(name)
         for i, names in missing.items():
             rejected.setdefault(i, f"missing required field(s): {', '.join(names)}")
 
-    def _identities(self, role: _RoleColumns, rejected: dict[int, str]) -> list[Company | None]:
+    def _identities(self, role: _RoleColumns, rejected: dict[int, str]) -> _Named:
         """The company each row names in ``role``; rows naming none that can be read are rejected."""
-        keys = list(zip(role.names, role.countries, role.ids, role.aliases))
-        failed = False
-        for key in dict.fromkeys(keys):
-            if key not in self._companies:
+        columns = (role.names, role.countries, role.ids, role.aliases)
+        codes, first = value_groups(columns)
+        keys = list(zip(*(column.take(pa.array(first)).to_pylist() for column in columns)))
+        found: list[Any] = []
+        failed = []
+        for code, key in enumerate(keys):
+            company = self._companies.get(key)
+            if company is None:
                 try:
-                    self._companies[key] = new_company(role.role, key)
+                    company = self._companies[key] = new_company(role.role, key)
                 except NormalizationError as exc:
-                    self._companies[key] = exc
-            failed = failed or isinstance(self._companies[key], NormalizationError)
-        found: list[Any] = list(map(self._companies.__getitem__, keys))
+                    company = self._companies[key] = exc
+            if isinstance(company, NormalizationError):
+                failed.append(code)
+                company = None
+            found.append(company)
+        for i in np.flatnonzero(np.isin(codes, failed)).tolist() if failed else ():
+            rejected.setdefault(i, str(self._companies[keys[codes[i]]]))
+        codes = codes.copy()
         if failed:
-            for i, company in enumerate(found):
-                if isinstance(company, NormalizationError):
-                    rejected.setdefault(i, str(company))
-                    found[i] = None
-        return found
+            codes[np.isin(codes, failed)] = -1
+        return _Named(codes, found)
+
+    def _goods_of(self, hs_codes: pa.Array, kept: np.ndarray) -> _Named:
+        """The HS-6 good of each row (none for codes shorter than HS-6 and for rejected rows)."""
+        codes, first = value_groups([hs_codes])
+        goods = [self._good(hs) for hs in hs_codes.take(pa.array(first)).to_pylist()]
+        none = np.array([good is None for good in goods] + [True])
+        codes = np.where(none[codes], -1, codes)
+        kept_codes = np.full(len(codes), -1, np.int64)
+        kept_codes[kept] = codes[kept]
+        return _Named(kept_codes, goods)
 
     def _good(self, hs: str | None) -> Good | None:
         """The HS-6 good of a code; None for codes shorter than HS-6."""
@@ -148,73 +188,117 @@ class ShipmentPlanner:
                                            {k: props[k] for k in GOOD_EDGE_PROPS if k in props})
         return good
 
-    def _facts(self, chunk: CanonicalColumns, kept: list[int], roles: list[_RoleColumns],
-               companies: list[list[Company | None]], goods: list[Good | None], locators: Sequence[str],
-               excerpts: Sequence[str | None]) -> list[RowFacts]:
+    def _facts(self, chunk: CanonicalColumns, kept: np.ndarray, roles: list[_RoleColumns], companies: list[_Named],
+               goods: _Named, locators: pa.Array, excerpts: pa.Array) -> list[RowFacts]:
         """The kept rows that name a company, company fact, good or brand this planner has not seen before."""
-        dates, brands = chunk.column("date"), chunk.column("brand")
-        seen = self._told
-        out: list[RowFacts] = []
-        for i in kept:
-            new = False
-            for role, found in zip(roles, companies):
-                mark: Any = found[i].names  # type: ignore[union-attr]
-                if role.props:
-                    mark = (mark, tuple((name, column[i]) for name, column in role.props))
-                if mark not in seen:
-                    seen.add(mark)
-                    new = True
-            good, brand = goods[i], brands[i]
-            mark = (good.id if good is not None else None, brand)
-            if mark not in seen:
-                seen.add(mark)
-                new = True
-            if new:
-                told = tuple((found[i], role.facts(i), role.inferred_at(i)) for role, found in zip(roles, companies))
-                out.append(RowFacts(locators[i], dates[i], excerpts[i], told, good, brand))  # type: ignore[arg-type]
-        return out
+        brands = chunk.column("brand")
+        new_rows: set[int] = set()
+        for role, named in zip(roles, companies):
+            columns = [column.take(pa.array(kept)) for _, column in role.props]
+            self._first_untold(kept, [named.codes[kept], *columns], lambda code, rest, named=named, role=role: (
+                named.things[code].names if not role.props else
+                (named.things[code].names, tuple(zip((name for name, _ in role.props), rest)))), new_rows)
+        brand_column = brands.take(pa.array(kept))
+        self._first_untold(kept, [goods.codes[kept], brand_column], lambda code, rest: (
+            goods.things[code].id if code >= 0 else None, rest[0]), new_rows)
+        if not new_rows:
+            return []
+        rows = np.array(sorted(new_rows))
+        at = pa.array(rows)
+        dates, brand_of = chunk.column("date").take(at).to_pylist(), brands.take(at).to_pylist()
+        told = [list(zip(named.at(rows), role.facts(rows), role.inferred_at(rows))) for role, named in
+                zip(roles, companies)]
+        return [RowFacts(locator, date, excerpt, tuple(role_told[k] for role_told in told), good, brand)
+                for k, (locator, date, excerpt, good, brand) in enumerate(zip(
+                    locators.take(at).to_pylist(), dates, excerpts.take(at).to_pylist(), goods.at(rows), brand_of))]
 
-    def _shipments(self, chunk: CanonicalColumns, kept: list[int], companies: list[list[Company | None]],
-                   goods: list[Good | None], locators: Sequence[str], excerpts: Sequence[str | None]) -> EdgeBatch:
+    def _first_untold(self, kept: np.ndarray, columns: list[Any], mark_of: Any, new_rows: set[int]) -> None:
+        """Add to ``new_rows`` the first kept row of each mark (made by ``mark_of`` from the first column's code and
+        the other columns' values) this planner has not been told."""
+        _, first = value_groups([pa.array(columns[0]), *columns[1:]])
+        rest = list(zip(*(column.take(pa.array(first)).to_pylist() for column in columns[1:]))) or \
+            [()] * len(first)
+        told = self._told
+        for head, values, row in zip(columns[0][first].tolist(), rest, first.tolist()):
+            mark = mark_of(head, values)
+            if mark not in told:
+                told.add(mark)
+                new_rows.add(int(kept[row]))
+
+    def _shipments(self, chunk: CanonicalColumns, kept: np.ndarray, companies: list[_Named], goods: _Named,
+                   locators: pa.Array, excerpts: pa.Array) -> EdgeBatch:
         """The kept rows' SHIPPED edges and their evidence rows as Arrow tables."""
-        def take(values: Sequence[Any]) -> list[Any]:
-            return [values[i] for i in kept]
+        at = pa.array(kept)
 
-        shippers, consignees = ([found[i].id for i in kept] for found in companies)  # type: ignore[union-attr]
-        record_ids, dates, hs_codes, usd, qtys, parts = (take(chunk.column(name)) for name in (
+        def take(name: str) -> pa.Array:
+            return chunk.column(name).take(at)
+
+        shippers, consignees = (named.ids(kept) for named in companies)
+        record_ids, dates, hs_codes, usd, qtys, parts = (take(name) for name in (
             "record_id", "date", "hs_code", "value_usd", "quantity", "part_number"))
-        props = {name: take(values) for name, values in chunk.props.get("edge_props", {}).items()}
+        props: dict[str, pa.Array | list[Any]] = {
+            name: values.take(at) for name, values in chunk.props.get("edge_props", {}).items()}
         for name in EDGE_TEXTS:
-            _overlay(props, name, take(chunk.column(name)))
-        good_props = [good.edge_props if good is not None else {} for good in take(goods)]
+            _overlay(props, name, take(name))
         for name in GOOD_EDGE_PROPS:
-            _overlay(props, name, [p.get(name) for p in good_props])
-        lines = props.get("declaration_line") or [None] * len(kept)
+            _overlay(props, name, goods.values(
+                [None if good is None else good.edge_props.get(name) for good in goods.things], kept))
+        lines = props.get("declaration_line")
         # A declaration number names many lines: the key adds what tells the lines apart.
-        keys = [f"{r or d}|{line or ''}|{h}|{u}|{q}|{p or ''}"
-                for r, d, line, h, u, q, p in zip(record_ids, dates, lines, hs_codes, usd, qtys, parts)]
-        ids = pa.array(edge_ids(EdgeType.SHIPPED, shippers, consignees, keys), pa.string())
+        keys = pc.binary_join_element_wise(
+            pc.coalesce(record_ids, dates, "None"), "" if lines is None else pc.fill_null(_strings(lines), ""),
+            pc.fill_null(hs_codes, "None"), pc.fill_null(float_texts(usd), "None"),
+            pc.fill_null(float_texts(qtys), "None"), pc.fill_null(parts, ""), "|")
+        ids = pa.array(edge_ids(EdgeType.SHIPPED, shippers.to_pylist(), consignees.to_pylist(), keys.to_pylist()),
+                       pa.string())
         m = len(kept)
         edges = pa.Table.from_arrays([
-            ids, pa.array([EdgeType.SHIPPED.value] * m, pa.string()), pa.array(shippers, pa.string()),
-            pa.array(consignees, pa.string()), pa.array(keys, pa.string()), pa.array(dates, pa.string()),
-            pa.array(hs_codes, pa.string()), pa.array(usd, pa.float64()), pa.array(qtys, pa.float64()),
-            pa.array(take(chunk.column("origin_country")), pa.string()), json_objects(props, m),
+            ids, pa.array([EdgeType.SHIPPED.value] * m, pa.string()), shippers, consignees, keys, dates, hs_codes,
+            usd, qtys, take("origin_country"), json_objects(props, m),
         ], schema=SCHEMAS["edges"])
-        evidence = evidence_table(ids, self.source, self.extractor, self.confidence, take(locators), dates,
-                                  take(excerpts))
+        evidence = evidence_table(ids, self.source, self.extractor, self.confidence, locators.take(at), dates,
+                                  excerpts.take(at))
         return EdgeBatch(edges, evidence)
 
 
-def evidence_table(owners: pa.Array, source: str, extractor: str, confidence: float, locators: list[str],
-                   observed: list[str | None], excerpts: list[str | None]) -> pa.Table:
+def value_groups(columns: Sequence[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the position of its combination of values among the distinct ones, and the first row of each
+    distinct combination (in order of first appearance). Null is a value of its own."""
+    n = len(columns[0])
+    key = np.zeros(n, np.int64)
+    for column in columns:
+        if pa.types.is_integer(column.type):
+            codes = column.to_numpy(zero_copy_only=False).astype(np.int64) + 1
+        else:
+            encoded = column.dictionary_encode()
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+        key = key * (int(codes.max(initial=0)) + 1) + codes
+        key = np.unique(key, return_inverse=True)[1].reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # number combinations in order of first appearance
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)], first[order]
+
+
+def evidence_table(owners: pa.Array, source: str, extractor: str, confidence: float,
+                   locators: pa.Array | Sequence[str], observed: pa.Array | Sequence[str | None],
+                   excerpts: pa.Array | Sequence[str | None]) -> pa.Table:
     """One evidence row per owner from one source and extractor."""
     m = len(owners)
     return pa.Table.from_arrays([
-        owners, pa.array([source] * m, pa.string()), pa.array(locators, pa.string()),
+        owners, pa.array([source] * m, pa.string()), _strings(locators),
         pa.array([extractor] * m, pa.string()), pa.array([float(confidence)] * m, pa.float64()),
-        pa.array(observed, pa.string()), pa.array(excerpts, pa.string()),
+        _strings(observed), _strings(excerpts),
     ], schema=SCHEMAS["evidence"])
+
+
+def _strings(values: pa.Array | Sequence[Any]) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
+def _flags(mask: pa.Array) -> np.ndarray:
+    return mask.to_numpy(zero_copy_only=False)
 
 
 class _RoleColumns:
@@ -231,19 +315,29 @@ class _RoleColumns:
         self.inferred_reason = why.split(": ", 1)[1] if ": " in why else why
         self.inferred_rows = rows
 
-    def facts(self, i: int) -> dict[str, Any]:
-        """The company's props row ``i`` gives."""
-        return {name: v for name, column in self.props if (v := column[i]) is not None}
+    def facts(self, rows: np.ndarray) -> list[dict[str, Any]]:
+        """Per row, the company's props it gives."""
+        at = pa.array(rows)
+        columns = [(name, column.take(at).to_pylist()) for name, column in self.props]
+        return [{name: values[k] for name, values in columns if values[k] is not None} for k in range(len(rows))]
 
-    def inferred_at(self, i: int) -> str | None:
-        """Why the layout implied the company's country in row ``i`` (None when the row gives it)."""
-        return self.inferred_reason if self.inferred_rows is not None and self.inferred_rows[i] else None
+    def inferred_at(self, rows: np.ndarray) -> list[str | None]:
+        """Per row, why the layout implied the company's country (None when the row gives it)."""
+        if self.inferred_rows is None:
+            return [None] * len(rows)
+        return [self.inferred_reason if flag else None for flag in self.inferred_rows[rows].tolist()]
 
 
-def _overlay(props: dict[str, list[Any]], name: str, values: list[Any]) -> None:
-    """Set prop ``name`` to ``values`` where they are not None (earlier values stay elsewhere)."""
+def _overlay(props: dict[str, pa.Array | list[Any]], name: str, values: pa.Array) -> None:
+    """Set prop ``name`` to ``values`` where they are not null (earlier values stay elsewhere)."""
     earlier = props.get(name)
-    props[name] = values if earlier is None else [v if v is not None else e for v, e in zip(values, earlier)]
+    if earlier is None:
+        props[name] = values
+    elif isinstance(earlier, pa.Array) and earlier.type == values.type:
+        props[name] = pc.coalesce(values, earlier)
+    else:  # values of other kinds (a number where text was): JSON keeps each as it is
+        old = earlier.to_pylist() if isinstance(earlier, pa.Array) else earlier
+        props[name] = [v if v is not None else e for v, e in zip(values.to_pylist(), old)]
 
 
 def new_company(role: str, names: tuple[Any, ...]) -> Company:

@@ -43,7 +43,7 @@ def dump_props(props: Mapping[str, Any]) -> str:
 _JSON_ESCAPED = r'["\\\x00-\x1f]'  # the only characters orjson escapes in a string
 
 
-def json_objects(columns: Mapping[str, Sequence[Any]], rows: int) -> pa.Array:
+def json_objects(columns: Mapping[str, pa.Array | Sequence[Any]], rows: int) -> pa.Array:
     """Per row, :func:`dump_props` of the dict of the columns' values that are not None, built column by column.
 
     >>> json_objects({"b": [1.0, None], "a": ["x", 'say "hi"']}, 2).to_pylist()
@@ -52,26 +52,61 @@ def json_objects(columns: Mapping[str, Sequence[Any]], rows: int) -> pa.Array:
     members = [m for name in sorted(columns) if (m := _json_members(name, columns[name])) is not None]
     if not members:
         return pa.array(["{}"] * rows, pa.string())
-    # Each member as ',"name":value' ('' where missing), joined, then the first comma dropped. (Arrow's join
-    # with null_handling="skip" loses rows where every member is null, so no nulls go in.)
-    parts = [pc.fill_null(pc.binary_join_element_wise(",", m, ""), "") for m in members]
-    body = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
-    return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+    # '{' + ',"name":value' of each member present + '}', then the first comma dropped. (Arrow's join with
+    # null_handling="skip" drops rows where every member is null, so nulls are replaced by '' instead.)
+    joined = pc.binary_join_element_wise("{", *members, "}", "", null_handling="replace", null_replacement="")
+    return pc.replace_substring(joined, "{,", "{", max_replacements=1)
 
 
-def _json_members(name: str, values: Sequence[Any]) -> pa.Array | None:
-    """``"name":value`` per row (null where the value is None), as orjson writes it."""
-    key = orjson.dumps(name).decode("utf-8") + ":"
-    try:
-        array = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed kinds of values, lone surrogates
-        array = None
-    if array is not None and pa.types.is_null(array.type):
+def _json_members(name: str, values: pa.Array | Sequence[Any]) -> pa.Array | None:
+    """``,"name":value`` per row (null where the value is None), as orjson writes it."""
+    key = "," + orjson.dumps(name).decode("utf-8") + ":"
+    array: pa.Array | None = values if isinstance(values, pa.Array) else None
+    if array is None:
+        try:
+            array = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed kinds of values, lone surrogates
+            array = None
+    if array is not None and array.null_count == len(array):
         return None
     if array is not None and pa.types.is_string(array.type) and \
             not pc.any(pc.match_substring_regex(array, _JSON_ESCAPED)).as_py():
         return pc.binary_join_element_wise(key + '"', array, '"', "")
-    return pa.array([None if v is None else key + orjson.dumps(v).decode("utf-8") for v in values], pa.string())
+    typed = isinstance(values, pa.Array)  # (Arrow reads a Python list of ints and floats as floats)
+    if typed and pa.types.is_float64(values.type):
+        return pc.binary_join_element_wise(key, float_texts(values, json=True), "")
+    if typed and pa.types.is_integer(values.type):
+        return pc.binary_join_element_wise(key, pc.cast(values, pa.string()), "")
+    listed = values.to_pylist() if isinstance(values, pa.Array) else values
+    return pa.array([None if v is None else key + orjson.dumps(v).decode("utf-8") for v in listed], pa.string())
+
+
+def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:
+    """Each float64 as ``repr`` writes it (``orjson`` with ``json``), null where null; column-wise where Arrow's
+    shortest round-trip digits give the same text, one value at a time elsewhere (exponents, non-finite values).
+
+    >>> float_texts(pa.array([1.0, 0.1, None, 1e16, 2.5e-05])).to_pylist()
+    ['1.0', '0.1', None, '1e+16', '2.5e-05']
+    """
+    text = pc.cast(values, pa.string())
+    size = pc.abs(values)
+    plain = pc.and_(pc.invert(pc.match_substring(text, "e")),
+                    pc.and_(pc.less(size, 1e16), pc.or_(pc.greater_equal(size, 1e-4), pc.equal(size, 0.0))))
+    integral = pc.invert(pc.match_substring(text, "."))
+    text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+    odd = np.flatnonzero(~pc.fill_null(plain, True).to_numpy(zero_copy_only=False))
+    if not len(odd):
+        return text
+    write = (lambda v: orjson.dumps(v).decode("utf-8")) if json else repr
+    at = pa.array(odd)
+    fixed = pa.array([write(v) for v in values.take(at).to_pylist()], pa.string())
+    order = np.full(len(values), -1, np.int64)
+    order[odd] = np.arange(len(odd))
+    keep = np.flatnonzero(order < 0)
+    merged = pa.concat_arrays([text.take(pa.array(keep)), fixed])
+    place = np.empty(len(values), np.int64)
+    place[keep], place[odd] = np.arange(len(keep)), len(keep) + np.arange(len(odd))
+    return merged.take(pa.array(place))
 
 
 def load_props(text: str | None) -> dict[str, Any]:

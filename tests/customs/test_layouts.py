@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Ingest = Any  # the ingest fixture (conftest.py)

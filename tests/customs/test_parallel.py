@@ -116,3 +116,29 @@ def test_safe_cut_and_line_counts() -> None:
     assert safe_cut(b'a,b\n"x\ny') == 4  # the last line end is inside a quoted cell: the one before it
     assert safe_cut(b'a,"b\nc') is None and safe_cut(b"no line end") is None
     assert count_lines(b"a\r\nb\rc\n") == 3
+
+
+def test_arrow_reading_gives_the_records_of_the_csv_module(tmp_path: Path, small_segments: None,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = canonical_rows(400)
+    for i, row in enumerate(rows):
+        if len(row) > 10 and "\n" in row[10]:
+            row[10] = ["ООО «Ромашка»", "5\" floppy", ""][i % 3]  # no quoted newlines: most segments are plain
+    path = write_csv(tmp_path / "plain.csv", rows)
+    read = ingest.parallel.read_columns
+    taken: list[bool] = []
+
+    def probe(*args: Any, **kwargs: Any) -> Any:
+        columns = read(*args, **kwargs)
+        taken.append(columns is not None)
+        return columns
+
+    monkeypatch.setattr(ingest.parallel, "read_columns", probe)
+    by_arrow = load(path, tmp_path / "arrow", 1)
+    assert sum(taken) > 5 and not all(taken)  # plain segments by Arrow, those with a ragged row by the csv module
+    monkeypatch.setattr(ingest.parallel, "read_columns", lambda *args, **kwargs: None)
+    by_csv_module = load(path, tmp_path / "csv", 1)
+    assert by_arrow[0] == by_csv_module[0]
+    assert by_arrow[1] == by_csv_module[1]
+    assert by_arrow[2] == by_csv_module[2]
+    assert by_arrow[3] == by_csv_module[3]
