@@ -9,7 +9,7 @@ exactly what a single pass gives.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,12 +83,13 @@ class _Named:
 
     def ids(self, rows: np.ndarray) -> pa.Array:
         """The ``id`` of each row's thing (null for none)."""
-        return self.values([thing.id if thing is not None else None for thing in self.things], rows, pa.string())
+        return self.values(lambda thing: thing.id, rows, pa.string())
 
-    def values(self, per_thing: list[Any], rows: np.ndarray, type: pa.DataType | None = None) -> pa.Array:
-        """Each row's value of ``per_thing`` (one value per thing; null for none)."""
-        codes = self.codes[rows]
-        return pa.array([*per_thing, None], type).take(pa.array(np.where(codes < 0, len(per_thing), codes)))
+    def values(self, value_of: Callable[[Any], Any], rows: np.ndarray, type: pa.DataType | None = None) -> pa.Array:
+        """Each row's ``value_of`` its thing (null for none), worked out once per thing."""
+        distinct, inverse = np.unique(self.codes[rows], return_inverse=True)
+        values = [None if code < 0 else value_of(self.things[code]) for code in distinct.tolist()]
+        return pa.array(values, type).take(pa.array(inverse.reshape(-1)))
 
     def at(self, rows: np.ndarray) -> list[Any]:
         return [self.things[c] if c >= 0 else None for c in self.codes[rows].tolist()]
@@ -103,11 +104,15 @@ class ShipmentPlanner:
         self.extractor = extractor
         self.confidence = confidence
         self.required = required
-        self._companies: dict[tuple[Any, ...], Company | NormalizationError] = {}
+        # Companies by the (name, country, identifier, alias) rows give, as key_texts writes them.
+        self._company_at: dict[str, int] = {}
+        self._companies: list[Company | NormalizationError] = []
         self._goods: dict[str, Good] = {}
-        # Companies (with facts), goods and brands of rows planned so far. A builder sees every chunk of a
-        # planner, in order, so a row repeating one of these cannot tell it anything new.
-        self._told: set[Any] = set()
+        # What rows planned so far named: companies (by position), companies with facts, goods with brands.
+        # A builder sees every chunk of a planner, in order, so a row repeating one of these cannot tell
+        # it anything new.
+        self._told_companies = np.zeros(0, bool)
+        self._told: set[str] = set()
 
     def plan(self, chunk: CanonicalColumns, locators: pa.Array | Sequence[str],
              excerpts: pa.Array | Sequence[str | None]) -> ChunkPlan:
@@ -139,36 +144,38 @@ class ShipmentPlanner:
     def _identities(self, role: _RoleColumns, rejected: dict[int, str]) -> _Named:
         """The company each row names in ``role``; rows naming none that can be read are rejected."""
         columns = (role.names, role.countries, role.ids, role.aliases)
-        codes, first = value_groups(columns)
-        keys = list(zip(*(column.take(pa.array(first)).to_pylist() for column in columns)))
-        found: list[Any] = []
-        failed = []
-        for code, key in enumerate(keys):
-            company = self._companies.get(key)
-            if company is None:
+        encoded = key_texts(columns).dictionary_encode()
+        at = self._company_at
+        positions = [at.get(key, -1) for key in encoded.dictionary.to_pylist()]
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        fresh = [code for code, position in enumerate(positions) if position < 0]
+        if fresh:
+            first = _first_rows(codes)[fresh]
+            names = zip(*(column.take(pa.array(first)).to_pylist() for column in columns))
+            for code, key, name in zip(fresh, encoded.dictionary.take(pa.array(fresh)).to_pylist(), names):
                 try:
-                    company = self._companies[key] = new_company(role.role, key)
+                    company: Company | NormalizationError = new_company(role.role, name)
                 except NormalizationError as exc:
-                    company = self._companies[key] = exc
-            if isinstance(company, NormalizationError):
-                failed.append(code)
-                company = None
-            found.append(company)
-        for i in np.flatnonzero(np.isin(codes, failed)).tolist() if failed else ():
-            rejected.setdefault(i, str(self._companies[keys[codes[i]]]))
-        codes = codes.copy()
+                    company = exc
+                positions[code] = at[key] = len(self._companies)
+                self._companies.append(company)
+        found = np.array(positions, np.int64)[codes]
+        failed = [position for position in set(positions) if isinstance(self._companies[position], NormalizationError)]
         if failed:
-            codes[np.isin(codes, failed)] = -1
-        return _Named(codes, found)
+            bad = np.isin(found, failed)
+            for i in np.flatnonzero(bad).tolist():
+                rejected.setdefault(i, str(self._companies[found[i]]))
+            found[bad] = -1
+        return _Named(found, self._companies)
 
     def _goods_of(self, hs_codes: pa.Array, kept: np.ndarray) -> _Named:
         """The HS-6 good of each row (none for codes shorter than HS-6 and for rejected rows)."""
-        codes, first = value_groups([hs_codes])
-        goods = [self._good(hs) for hs in hs_codes.take(pa.array(first)).to_pylist()]
+        encoded = hs_codes.dictionary_encode(null_encoding="encode")
+        goods = [self._good(hs) for hs in encoded.dictionary.to_pylist()]
         none = np.array([good is None for good in goods] + [True])
-        codes = np.where(none[codes], -1, codes)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         kept_codes = np.full(len(codes), -1, np.int64)
-        kept_codes[kept] = codes[kept]
+        kept_codes[kept] = np.where(none[codes[kept]], -1, codes[kept])
         return _Named(kept_codes, goods)
 
     def _good(self, hs: str | None) -> Good | None:
@@ -191,19 +198,20 @@ class ShipmentPlanner:
     def _facts(self, chunk: CanonicalColumns, kept: np.ndarray, roles: list[_RoleColumns], companies: list[_Named],
                goods: _Named, locators: pa.Array, excerpts: pa.Array) -> list[RowFacts]:
         """The kept rows that name a company, company fact, good or brand this planner has not seen before."""
+        at = pa.array(kept)
         brands = chunk.column("brand")
-        new_rows: set[int] = set()
+        new_rows = [self._first_untold_companies(kept, named.codes[kept]) for named in companies]
         for role, named in zip(roles, companies):
-            columns = [column.take(pa.array(kept)) for _, column in role.props]
-            self._first_untold(kept, [named.codes[kept], *columns], lambda code, rest, named=named, role=role: (
-                named.things[code].names if not role.props else
-                (named.things[code].names, tuple(zip((name for name, _ in role.props), rest)))), new_rows)
-        brand_column = brands.take(pa.array(kept))
-        self._first_untold(kept, [goods.codes[kept], brand_column], lambda code, rest: (
-            goods.things[code].id if code >= 0 else None, rest[0]), new_rows)
-        if not new_rows:
+            if role.props:  # (the company's own mark is the same with and without its facts)
+                marks = key_texts([pa.array([role.role] * len(kept)), pa.array(named.codes[kept]).cast(pa.string()),
+                                   *(pc.cast(column.take(at), pa.string()) for _, column in role.props)])
+                new_rows.append(kept[self._first_untold(marks)])
+        good_ids = goods.ids(kept)
+        new_rows.append(kept[self._first_untold(key_texts([pa.array(["good"] * len(kept)), good_ids,
+                                                           brands.take(at)]))])
+        rows = np.unique(np.concatenate(new_rows))
+        if not len(rows):
             return []
-        rows = np.array(sorted(new_rows))
         at = pa.array(rows)
         dates, brand_of = chunk.column("date").take(at).to_pylist(), brands.take(at).to_pylist()
         told = [list(zip(named.at(rows), role.facts(rows), role.inferred_at(rows))) for role, named in
@@ -212,18 +220,29 @@ class ShipmentPlanner:
                 for k, (locator, date, excerpt, good, brand) in enumerate(zip(
                     locators.take(at).to_pylist(), dates, excerpts.take(at).to_pylist(), goods.at(rows), brand_of))]
 
-    def _first_untold(self, kept: np.ndarray, columns: list[Any], mark_of: Any, new_rows: set[int]) -> None:
-        """Add to ``new_rows`` the first kept row of each mark (made by ``mark_of`` from the first column's code and
-        the other columns' values) this planner has not been told."""
-        _, first = value_groups([pa.array(columns[0]), *columns[1:]])
-        rest = list(zip(*(column.take(pa.array(first)).to_pylist() for column in columns[1:]))) or \
-            [()] * len(first)
+    def _first_untold_companies(self, kept: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """The first kept row naming each company no earlier row named."""
+        told = self._told_companies
+        if len(told) < len(self._companies):
+            told = self._told_companies = np.concatenate([told, np.zeros(len(self._companies) - len(told), bool)])
+        distinct, first = np.unique(codes, return_index=True)
+        untold = ~told[distinct]
+        told[distinct] = True
+        return kept[first[untold]]
+
+    def _first_untold(self, marks: pa.Array) -> np.ndarray:
+        """Positions of the first of each mark no earlier row had."""
+        encoded = marks.dictionary_encode()
         told = self._told
-        for head, values, row in zip(columns[0][first].tolist(), rest, first.tolist()):
-            mark = mark_of(head, values)
+        fresh = []
+        for code, mark in enumerate(encoded.dictionary.to_pylist()):
             if mark not in told:
                 told.add(mark)
-                new_rows.add(int(kept[row]))
+                fresh.append(code)
+        if not fresh:
+            return np.zeros(0, np.int64)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        return _first_rows(codes)[fresh]
 
     def _shipments(self, chunk: CanonicalColumns, kept: np.ndarray, companies: list[_Named], goods: _Named,
                    locators: pa.Array, excerpts: pa.Array) -> EdgeBatch:
@@ -241,8 +260,7 @@ class ShipmentPlanner:
         for name in EDGE_TEXTS:
             _overlay(props, name, take(name))
         for name in GOOD_EDGE_PROPS:
-            _overlay(props, name, goods.values(
-                [None if good is None else good.edge_props.get(name) for good in goods.things], kept))
+            _overlay(props, name, goods.values(lambda good, name=name: good.edge_props.get(name), kept))
         lines = props.get("declaration_line")
         # A declaration number names many lines: the key adds what tells the lines apart.
         keys = pc.binary_join_element_wise(
@@ -261,24 +279,24 @@ class ShipmentPlanner:
         return EdgeBatch(edges, evidence)
 
 
-def value_groups(columns: Sequence[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the position of its combination of values among the distinct ones, and the first row of each
-    distinct combination (in order of first appearance). Null is a value of its own."""
-    n = len(columns[0])
-    key = np.zeros(n, np.int64)
+def key_texts(columns: Sequence[pa.Array]) -> pa.Array:
+    """Per row, one text that tells its values (null included) apart from any other row's: each value's length,
+    ``:`` and the value (``n:`` for null), one after another.
+
+    >>> key_texts([pa.array(["ab", None]), pa.array(["c", ""])]).to_pylist()
+    ['2:ab1:c', 'n:0:']
+    """
+    parts: list[Any] = []
     for column in columns:
-        if pa.types.is_integer(column.type):
-            codes = column.to_numpy(zero_copy_only=False).astype(np.int64) + 1
-        else:
-            encoded = column.dictionary_encode()
-            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-        key = key * (int(codes.max(initial=0)) + 1) + codes
-        key = np.unique(key, return_inverse=True)[1].reshape(-1)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # number combinations in order of first appearance
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[inverse.reshape(-1)], first[order]
+        parts += [pc.fill_null(pc.cast(pc.utf8_length(column), pa.string()), "n"), ":", pc.fill_null(column, "")]
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """Per code, the first position where it occurs, for the codes of Arrow's ``dictionary_encode`` (numbered in
+    order of first appearance)."""
+    highest = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1]))) if len(codes) else codes
 
 
 def evidence_table(owners: pa.Array, source: str, extractor: str, confidence: float,

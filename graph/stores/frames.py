@@ -69,9 +69,18 @@ def _json_members(name: str, values: pa.Array | Sequence[Any]) -> pa.Array | Non
             array = None
     if array is not None and array.null_count == len(array):
         return None
-    if array is not None and pa.types.is_string(array.type) and \
-            not pc.any(pc.match_substring_regex(array, _JSON_ESCAPED)).as_py():
-        return pc.binary_join_element_wise(key + '"', array, '"', "")
+    if array is not None and pa.types.is_string(array.type):
+        members = pc.binary_join_element_wise(key + '"', array, '"', "")
+        if not _may_need_escapes(array):
+            return members
+        escaped = np.flatnonzero(pc.fill_null(pc.match_substring_regex(array, _JSON_ESCAPED), False)
+                                 .to_numpy(zero_copy_only=False))
+        if not len(escaped):
+            return members
+        written = [key + orjson.dumps(v).decode("utf-8") for v in array.take(pa.array(escaped)).to_pylist()]
+        mask = np.zeros(len(array), bool)
+        mask[escaped] = True
+        return pc.replace_with_mask(members, pa.array(mask), pa.array(written, pa.string()))
     typed = isinstance(values, pa.Array)  # (Arrow reads a Python list of ints and floats as floats)
     if typed and pa.types.is_float64(values.type):
         return pc.binary_join_element_wise(key, float_texts(values, json=True), "")
@@ -79,6 +88,16 @@ def _json_members(name: str, values: pa.Array | Sequence[Any]) -> pa.Array | Non
         return pc.binary_join_element_wise(key, pc.cast(values, pa.string()), "")
     listed = values.to_pylist() if isinstance(values, pa.Array) else values
     return pa.array([None if v is None else key + orjson.dumps(v).decode("utf-8") for v in listed], pa.string())
+
+
+_ESCAPED_BYTES = np.zeros(256, bool)
+_ESCAPED_BYTES[[*range(32), ord('"'), ord("\\")]] = True
+
+
+def _may_need_escapes(strings: pa.Array) -> bool:
+    """False when no byte of the strings' data is one orjson escapes (UTF-8 multi-byte characters never are)."""
+    data = strings.buffers()[2]
+    return data is not None and bool(_ESCAPED_BYTES[np.frombuffer(data, np.uint8)].any())
 
 
 def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:

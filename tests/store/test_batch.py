@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from graph.batch import EdgeBatch, expand
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, SchemaError, edge_id, edge_ids
 from graph.stores.embedded import EmbeddedStore
-from graph.stores.frames import SCHEMAS, dump_props, json_objects
+from graph.stores.frames import SCHEMAS, dump_props, float_texts, json_objects
 
 EV = Evidence("doc:test", "row 1", "test/1", 0.9, "2024-01-02", "a|b")
 A, B = Node(NodeType.COMPANY, "name:a|HK", "A", "HK", evidence=(EV,)), Node(NodeType.COMPANY, "name:b|RU", "B", "RU",
@@ -83,6 +84,25 @@ def test_json_objects_is_dump_props_row_by_row(rows: list[dict]) -> None:
     columns = {name: [row.get(name) for row in rows] for name in names}
     expected = [dump_props({k: v for k, v in row.items() if v is not None}) for row in rows]
     assert json_objects(columns, len(rows)).to_pylist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.none() | st.text(max_size=8), st.none() | st.floats(), st.none() | st.integers(-2**63, 2**63 - 1)),
+                max_size=8))
+def test_json_objects_of_arrow_columns_is_dump_props_row_by_row(rows: list[tuple]) -> None:
+    texts, floats, ints = (list(column) for column in zip(*rows)) if rows else ([], [], [])
+    columns = {"t": pa.array(texts, pa.string()), "f": pa.array(floats, pa.float64()), "i": pa.array(ints, pa.int64())}
+    expected = [dump_props({k: v for k, v in zip("tfi", row) if v is not None}) for row in rows]
+    assert json_objects(columns, len(rows)).to_pylist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.none() | st.floats(), max_size=20))
+def test_float_texts_are_repr_and_orjson(values: list[float | None]) -> None:
+    array = pa.array(values, pa.float64())
+    assert float_texts(array).to_pylist() == [None if v is None else repr(v) for v in values]
+    assert float_texts(array, json=True).to_pylist() == [
+        None if v is None else orjson.dumps(v).decode("utf-8") for v in values]
 
 
 def test_edge_ids_are_edge_id() -> None:
