@@ -107,6 +107,7 @@ class ShipmentPlanner:
         # Companies by the (name, country, identifier, alias) rows give, as key_texts writes them.
         self._company_at: dict[str, int] = {}
         self._companies: list[Company | NormalizationError] = []
+        self._company_ids = pa.array([], pa.string())  # the id of each of _companies (null for an error)
         self._goods: dict[str, Good] = {}
         # What rows planned so far named: companies (by position), companies with facts, goods with brands.
         # A builder sees every chunk of a planner, in order, so a row repeating one of these cannot tell
@@ -159,6 +160,10 @@ class ShipmentPlanner:
                     company = exc
                 positions[code] = at[key] = len(self._companies)
                 self._companies.append(company)
+        if fresh:
+            self._company_ids = pa.concat_arrays([self._company_ids, pa.array(
+                [None if isinstance(c, NormalizationError) else c.id for c in self._companies[len(self._company_ids):]],
+                pa.string())])
         found = np.array(positions, np.int64)[codes]
         failed = [position for position in set(positions) if isinstance(self._companies[position], NormalizationError)]
         if failed:
@@ -252,7 +257,7 @@ class ShipmentPlanner:
         def take(name: str) -> pa.Array:
             return chunk.column(name).take(at)
 
-        shippers, consignees = (named.ids(kept) for named in companies)
+        shippers, consignees = (self._company_ids.take(pa.array(named.codes[kept])) for named in companies)
         record_ids, dates, hs_codes, usd, qtys, parts = (take(name) for name in (
             "record_id", "date", "hs_code", "value_usd", "quantity", "part_number"))
         props: dict[str, pa.Array | list[Any]] = {

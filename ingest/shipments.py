@@ -15,12 +15,12 @@ from typing import Any
 import pyarrow as pa
 
 from graph.batch import EdgeBatch
-from graph.schema import EdgeType, Evidence, Node, NodeType, Record, edge_id
+from graph.schema import EdgeType, Evidence, Node, NodeType, Record, edge_ids
 from graph.stores.frames import SCHEMAS, dump_props
 from ingest.canonical import CANONICAL_COLUMNS, REQUIRED, CanonicalColumns
 from ingest.keys import company_key, fold_name
 from ingest.normalize import NormalizationError, country_name
-from ingest.shipment_plan import ChunkPlan, Company, Good, RowFacts, ShipmentPlanner, evidence_table
+from ingest.shipment_plan import ChunkPlan, Company, RowFacts, ShipmentPlanner, evidence_table
 
 __all__ = ["CANONICAL_COLUMNS", "CUSTOMS_CONFIDENCE", "REQUIRED", "BuiltChunk", "ShipmentBuilder"]
 CUSTOMS_CONFIDENCE = 0.95
@@ -55,6 +55,7 @@ class ShipmentBuilder:
         self._facts: set[tuple[str, str, Any]] = set()  # (company id, prop, value) emitted
         self._makers: dict[str, str | None] = {}  # brand -> id of its maker (None: a brand of punctuation only)
         self._linked: set[tuple[str, str]] = set()  # (source, target) of LOCATED_IN and MANUFACTURES edges emitted
+        self._countries: dict[str, str] = {}  # code -> id of the country nodes emitted
 
     def records(self, row: Mapping[str, Any], locator: str, excerpt: str | None = None) -> list[Record]:
         """Records for one raw canonical row (a convenience over :meth:`build`).
@@ -76,12 +77,19 @@ class ShipmentBuilder:
         about, their LOCATED_IN and MANUFACTURES edges, and its shipments."""
         out: list[Record] = []
         links: list[tuple[EdgeType, str, str, dict[str, Any], RowFacts]] = []
+        named = self._named
         for row in plan.facts:
+            evidence: tuple[Evidence, ...] | None = None
             for company, facts, why in row.companies:
-                self._company(company, facts, why, row, out, links)
+                if company.names in named and not facts:
+                    continue  # (the common case, checked here: a company named before, with no facts)
+                evidence = evidence or self._evidence(row)
+                self._company(company, facts, why, row, evidence, out, links)
             good = row.good
             if good is not None:
-                self._good(good, row, out)
+                if good.id not in self._seen:
+                    evidence = evidence or self._evidence(row)
+                    self._node(Node(NodeType.GOOD, good.key, good.name, None, good.props, evidence), good.id, out)
                 maker = self._maker(row.brand, row, out) if row.brand else None
                 if maker is not None and (maker, good.id) not in self._linked:
                     self._linked.add((maker, good.id))
@@ -92,20 +100,18 @@ class ShipmentBuilder:
     def _evidence(self, row: RowFacts) -> tuple[Evidence, ...]:
         return (Evidence(self.source, row.locator, self.extractor, self.confidence, row.date, row.excerpt),)
 
-    def _node(self, node: Node, out: list[Record]) -> str:
-        """Emit a node the first time its id comes; returns the id."""
-        nid = node.id
+    def _node(self, node: Node, nid: str, out: list[Record]) -> str:
+        """Emit a node (of id ``nid``) the first time its id comes; returns the id."""
         if nid not in self._seen:
             self._seen.add(nid)
             out.append(node)
         return nid
 
     def _company(self, company: Company, facts: dict[str, Any], why: str | None, row: RowFacts,
-                 out: list[Record], links: list[tuple[EdgeType, str, str, dict[str, Any], RowFacts]]) -> None:
+                 evidence: tuple[Evidence, ...], out: list[Record],
+                 links: list[tuple[EdgeType, str, str, dict[str, Any], RowFacts]]) -> None:
         """The company's node the first time a row names it so, and again with each new fact a row adds."""
         first = company.names not in self._named
-        if not first and not facts:
-            return
         fresh = {k: v for k, v in facts.items() if (company.id, k, _hashable(v)) not in self._facts}
         if not first and not fresh:
             return
@@ -114,19 +120,20 @@ class ShipmentBuilder:
         if first:
             self._named.add(company.names)
             props = {**company.props, **props}
-        evidence = self._evidence(row)
         out.append(Node(NodeType.COMPANY, company.key, company.name, company.country, props, evidence))
         if company.id not in self._seen:
             self._seen.add(company.id)
             if company.country:
-                country = Node(NodeType.COUNTRY, company.country, country_name(company.country), company.country,
-                               {}, evidence)
-                links.append((EdgeType.LOCATED_IN, company.id, self._node(country, out),
-                              {"inferred": why} if why else {}, row))
+                country = self._country(company.country, evidence, out)
+                links.append((EdgeType.LOCATED_IN, company.id, country, {"inferred": why} if why else {}, row))
 
-    def _good(self, good: Good, row: RowFacts, out: list[Record]) -> None:
-        if good.id not in self._seen:
-            self._node(Node(NodeType.GOOD, good.key, good.name, None, good.props, self._evidence(row)), out)
+    def _country(self, code: str, evidence: tuple[Evidence, ...], out: list[Record]) -> str:
+        """Id of a country's node, emitted the first time it comes."""
+        nid = self._countries.get(code)
+        if nid is None:
+            node = Node(NodeType.COUNTRY, code, country_name(code), code, {}, evidence)
+            nid = self._countries[code] = self._node(node, node.id, out)
+        return nid
 
     def _maker(self, brand: str, row: RowFacts, out: list[Record]) -> str | None:
         """Id of the company a brand names as its maker (emitted once); None for a brand of punctuation only."""
@@ -135,7 +142,7 @@ class ShipmentBuilder:
             if fold_name(brand):  # a brand of punctuation only stays a prop, not a maker
                 node = Node(NodeType.COMPANY, company_key(brand), brand, None, {"roles": ["manufacturer"]},
                             self._evidence(row))
-                maker = self._node(node, out)
+                maker = self._node(node, node.id, out)
             self._makers[brand] = maker
         return self._makers[brand]
 
@@ -146,7 +153,7 @@ class ShipmentBuilder:
             return None
         types, sources, targets, props, rows = zip(*links)
         m = len(rows)
-        ids = pa.array([edge_id(t, s, d) for t, s, d in zip(types, sources, targets)], pa.string())
+        ids = pa.array(_link_ids(types, sources, targets), pa.string())
         nothing = pa.nulls(m, pa.string())
         edges = pa.Table.from_arrays([
             ids, pa.array([t.value for t in types], pa.string()), pa.array(sources, pa.string()),
@@ -157,6 +164,17 @@ class ShipmentBuilder:
         evidence = evidence_table(ids, self.source, self.extractor, self.confidence, [r.locator for r in rows],
                                   [r.date for r in rows], [r.excerpt for r in rows])
         return EdgeBatch(edges, evidence)
+
+
+def _link_ids(types: Sequence[EdgeType], sources: Sequence[str], targets: Sequence[str]) -> list[str]:
+    """Ids of edges without a key, one type at a time."""
+    ids = [""] * len(types)
+    for kind in set(types):
+        at = [i for i, t in enumerate(types) if t is kind]
+        found = edge_ids(kind, [sources[i] for i in at], [targets[i] for i in at], [""] * len(at))
+        for i, nid in zip(at, found):
+            ids[i] = nid
+    return ids
 
 
 def _hashable(value: Any) -> Any:
