@@ -113,7 +113,7 @@ class ShipmentPlanner:
         # A builder sees every chunk of a planner, in order, so a row repeating one of these cannot tell
         # it anything new.
         self._told_companies = np.zeros(0, bool)
-        self._told: set[str] = set()
+        self._told: set[tuple[Any, ...]] = set()
 
     def plan(self, chunk: CanonicalColumns, locators: pa.Array | Sequence[str],
              excerpts: pa.Array | Sequence[str | None]) -> ChunkPlan:
@@ -208,12 +208,9 @@ class ShipmentPlanner:
         new_rows = [self._first_untold_companies(kept, named.codes[kept]) for named in companies]
         for role, named in zip(roles, companies):
             if role.props:  # (the company's own mark is the same with and without its facts)
-                marks = key_texts([pa.array([role.role] * len(kept)), pa.array(named.codes[kept]).cast(pa.string()),
-                                   *(pc.cast(column.take(at), pa.string()) for _, column in role.props)])
-                new_rows.append(kept[self._first_untold(marks)])
-        good_ids = goods.ids(kept)
-        new_rows.append(kept[self._first_untold(key_texts([pa.array(["good"] * len(kept)), good_ids,
-                                                           brands.take(at)]))])
+                new_rows.append(kept[self._first_untold(role.role, [named.codes[kept], *(
+                    column.take(at) for _, column in role.props)])])
+        new_rows.append(kept[self._first_untold("good", [goods.ids(kept), brands.take(at)])])
         rows = np.unique(np.concatenate(new_rows))
         if not len(rows):
             return []
@@ -235,19 +232,27 @@ class ShipmentPlanner:
         told[distinct] = True
         return kept[first[untold]]
 
-    def _first_untold(self, marks: pa.Array) -> np.ndarray:
-        """Positions of the first of each mark no earlier row had."""
-        encoded = marks.dictionary_encode()
+    def _first_untold(self, kind: str, columns: list[np.ndarray | pa.Array]) -> np.ndarray:
+        """Positions of the first of each combination of values no earlier row had (values of Arrow columns, or
+        positions in ``_companies``: values that mean the same in every chunk)."""
+        key = np.zeros(len(columns[0]), np.int64)
+        for column in columns:
+            if isinstance(column, np.ndarray):
+                codes = column + 1  # (-1 for none)
+            else:
+                codes = pc.fill_null(column.dictionary_encode().indices, -1).to_numpy(zero_copy_only=False) + 1
+            key = np.unique(key * (int(codes.max(initial=0)) + 1) + codes, return_inverse=True)[1].reshape(-1)
+        _, first = np.unique(key, return_index=True)
+        values = [column[first].tolist() if isinstance(column, np.ndarray) else column.take(pa.array(first)).to_pylist()
+                  for column in columns]
         told = self._told
         fresh = []
-        for code, mark in enumerate(encoded.dictionary.to_pylist()):
+        for position, mark in zip(first.tolist(), zip(*values)):
+            mark = (kind, *mark)
             if mark not in told:
                 told.add(mark)
-                fresh.append(code)
-        if not fresh:
-            return np.zeros(0, np.int64)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        return _first_rows(codes)[fresh]
+                fresh.append(position)
+        return np.array(sorted(fresh), np.int64)
 
     def _shipments(self, chunk: CanonicalColumns, kept: np.ndarray, companies: list[_Named], goods: _Named,
                    locators: pa.Array, excerpts: pa.Array) -> EdgeBatch:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import ingest.parallel
+import ingest.readers
 from graph.stores import open_store
 from ingest.customs import CustomsFile
 from ingest.parallel import count_lines, safe_cut, segments
@@ -142,3 +143,18 @@ def test_arrow_reading_gives_the_records_of_the_csv_module(tmp_path: Path, small
     assert by_arrow[1] == by_csv_module[1]
     assert by_arrow[2] == by_csv_module[2]
     assert by_arrow[3] == by_csv_module[3]
+
+
+def test_small_chunks_give_the_records_of_one_big_chunk(tmp_path: Path, small_segments: None,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = canonical_rows(400)
+    for i, row in enumerate(rows):  # brands and goods recur across chunks in new combinations
+        if len(row) > 11:
+            row[11] = f"Brand {i % 11}"
+    path = write_csv(tmp_path / "recurring.csv", rows)
+    many = load(path, tmp_path / "many", 1)
+    monkeypatch.setattr(ingest.parallel, "SEGMENT_BYTES", 1 << 30)
+    monkeypatch.setattr(ingest.parallel, "CHUNK_ROWS", 1 << 30, raising=False)
+    monkeypatch.setattr(ingest.readers, "CHUNK_ROWS", 1 << 30)
+    one = load(path, tmp_path / "one", 1)
+    assert many[0] == one[0] and many[1] == one[1] and many[2] == one[2] and many[3] == one[3]

@@ -63,3 +63,14 @@ def test_builder_caches_give_the_same_records_as_a_fresh_builder() -> None:
         return {r.id for r in records if getattr(r, "type", None) != EdgeType.SHIPPED}
 
     assert others(first) == others(fresh) and len(others(first)) >= 6  # companies, countries, good, maker
+
+
+def test_a_brand_with_another_good_in_a_later_chunk_is_linked_to_it() -> None:
+    row = {"record_id": "R1", "date": "2023-01-05", "shipper_name": "Amber Trading (FICTIONAL)",
+           "shipper_country": "HK", "consignee_name": "OOO Nimbus (FICTIONAL)", "consignee_country": "RU",
+           "hs_code": "8542310000", "brand": "Amber Microsystems (FICTIONAL)"}
+    builder = ShipmentBuilder("customs:a.csv", "t/1")
+    builder.records(row, "row 2")  # each call is a chunk of its own: the planner's memory spans chunks
+    later = builder.records(row | {"record_id": "R2", "hs_code": "8471500000"}, "row 3")
+    made = [r for r in later if getattr(r, "type", None) == EdgeType.MANUFACTURES]
+    assert len(made) == 1 and made[0].target == next(r.id for r in later if getattr(r, "key", "") == "hs6:847150")
