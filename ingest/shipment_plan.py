@@ -108,6 +108,7 @@ class ShipmentPlanner:
         self._company_at: dict[str, int] = {}
         self._companies: list[Company | NormalizationError] = []
         self._company_ids = pa.array([], pa.string())  # the id of each of _companies (null for an error)
+        self._unreadable: set[int] = set()  # positions of errors in _companies
         self._goods: dict[str, Good] = {}
         # What rows planned so far named: companies (by position), companies with facts, goods with brands.
         # A builder sees every chunk of a planner, in order, so a row repeating one of these cannot tell
@@ -146,32 +147,37 @@ class ShipmentPlanner:
         """The company each row names in ``role``; rows naming none that can be read are rejected."""
         columns = (role.names, role.countries, role.ids, role.aliases)
         encoded = key_texts(columns).dictionary_encode()
-        at = self._company_at
-        positions = [at.get(key, -1) for key in encoded.dictionary.to_pylist()]
         codes = encoded.indices.to_numpy(zero_copy_only=False)
-        fresh = [code for code, position in enumerate(positions) if position < 0]
-        if fresh:
-            first = _first_rows(codes)[fresh]
-            names = zip(*(column.take(pa.array(first)).to_pylist() for column in columns))
-            for code, key, name in zip(fresh, encoded.dictionary.take(pa.array(fresh)).to_pylist(), names):
-                try:
-                    company: Company | NormalizationError = new_company(role.role, name)
-                except NormalizationError as exc:
-                    company = exc
-                positions[code] = at[key] = len(self._companies)
-                self._companies.append(company)
-        if fresh:
-            self._company_ids = pa.concat_arrays([self._company_ids, pa.array(
-                [None if isinstance(c, NormalizationError) else c.id for c in self._companies[len(self._company_ids):]],
-                pa.string())])
-        found = np.array(positions, np.int64)[codes]
-        failed = [position for position in set(positions) if isinstance(self._companies[position], NormalizationError)]
+        positions = self._positions(role.role, columns, encoded.dictionary, codes)
+        found = positions[codes]
+        failed = self._unreadable.intersection(positions.tolist())
         if failed:
-            bad = np.isin(found, failed)
+            bad = np.isin(found, list(failed))
             for i in np.flatnonzero(bad).tolist():
                 rejected.setdefault(i, str(self._companies[found[i]]))
             found[bad] = -1
         return _Named(found, self._companies)
+
+    def _positions(self, role: str, columns: Sequence[pa.Array], keys: pa.Array, codes: np.ndarray) -> np.ndarray:
+        """The position in ``_companies`` of each of a chunk's distinct company keys; the companies new to this
+        planner are made from the first row giving their key."""
+        at = self._company_at
+        positions = [at.get(key, -1) for key in keys.to_pylist()]
+        fresh = [code for code, position in enumerate(positions) if position < 0]
+        if fresh:
+            first = pa.array(_first_rows(codes)[fresh])
+            names = zip(*(column.take(first).to_pylist() for column in columns))
+            for code, key, name in zip(fresh, keys.take(pa.array(fresh)).to_pylist(), names):
+                positions[code] = at[key] = len(self._companies)
+                try:
+                    self._companies.append(new_company(role, name))
+                except NormalizationError as exc:
+                    self._unreadable.add(len(self._companies))
+                    self._companies.append(exc)
+            made = self._companies[len(self._company_ids):]
+            self._company_ids = pa.concat_arrays([self._company_ids, pa.array(
+                [None if isinstance(c, NormalizationError) else c.id for c in made], pa.string())])
+        return np.array(positions, np.int64)
 
     def _goods_of(self, hs_codes: pa.Array, kept: np.ndarray) -> _Named:
         """The HS-6 good of each row (none for codes shorter than HS-6 and for rejected rows)."""
