@@ -195,9 +195,14 @@ class Edge:
 Record = Node | Edge
 
 
+_NODE_KINDS: dict[NodeType | str, str] = {}  # node type -> the kind its ids start with
+
+
 def node_id(type: NodeType | str, key: str) -> str:
     """Id of the node of ``type`` with natural ``key``."""
-    kind = NodeType(type).value.lower()
+    kind = _NODE_KINDS.get(type)
+    if kind is None:
+        kind = _NODE_KINDS[type] = NodeType(type).value.lower()
     return make_id(kind, key)
 
 
