@@ -16,6 +16,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -82,13 +83,13 @@ def role_tuples(table: pa.Table, layout: Layout, role: str) -> list[tuple[Any, .
     transforms = _transforms(False)
     columns = set(table.column_names)
     sources = {f: present_sources(layout, f"{role}_{f}", columns) for f in ROLE_FIELDS}
-    used = sorted({s.column for spec in sources.values() for s in spec})
+    used = sorted({s.column for spec in sources.values() for s in spec if s.column})
     distinct = table.select(used).group_by(used).aggregate([]).select(used)
     raw_rows = zip(*(distinct.column(c).to_pylist() for c in used))
     inferred = layout.inferred.get(f"{role}_country", (None, ""))[0]
     out = set()
     for raw in raw_rows:
-        cells = dict(zip(used, raw))
+        cells: dict[str | None, Any] = dict(zip(used, raw))
         try:
             values = [next((v for s in sources[f] if (v := transforms[s.transform](cells[s.column])) is not None),
                            None) for f in ROLE_FIELDS]
@@ -131,7 +132,7 @@ def bench_file(path: str, runs: int) -> None:
         print(f"  new_company {role:<9} {n:>8} distinct  {us:8.2f} µs/value")
     transforms = _transforms(False)
     for name, values in column_values(table, layout).items():
-        us, n = cpu_us_per_value(lambda v=values, t=transforms[name]: apply_all(t, v), runs)
+        us, n = cpu_us_per_value(partial(apply_all, transforms[name], values), runs)
         print(f"  transform {name:<16} {n:>8} distinct  {us:8.2f} µs/value")
 
 

@@ -103,8 +103,8 @@ def make_id(kind: str, *parts: object) -> str:
     >>> make_id("company", "a", "b") != make_id("company", "ab")
     True
     """
-    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
-    return f"{kind}:{digest[:20]}"
+    text = parts[0] if len(parts) == 1 and type(parts[0]) is str else "\x1f".join(map(str, parts))
+    return f"{kind}:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]}"
 
 
 @dataclass(frozen=True, slots=True)

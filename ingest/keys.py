@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -17,29 +18,31 @@ _SPACES = re.compile(r"\s+")
 IDENTIFIER_SCHEMES = ("inn", "ogrn", "kpp", "uscc", "lei", "vkn", "duns", "ofac", "bis", "imo", "reg")
 # fold_name of ASCII text, byte by byte: letters lower-cased, digits kept, every other byte a space.
 _ASCII_FOLD = bytes(c if chr(c).isalnum() else 32 for c in range(128)).lower() + bytes([32] * 128)
-_WORD_CACHE_MAX_LEN = 48  # longer words are folded without caching (memory stays bounded)
 
 
-class _CharFolds(dict[str, str]):
-    """A character's folded form (unidecode transliteration, lower case, non-word runs as one space),
-    worked out the first time the character is met (unidecode reads each character on its own)."""
+class _Memo(dict[str, str]):
+    """``compute(text)`` remembered for texts up to 48 characters, at most 65,536 of them (then it starts over)."""
 
-    def __missing__(self, char: str) -> str:
-        folded = _NON_WORD.sub(" ", unidecode(char).lower())
-        if not 0xD800 <= ord(char) <= 0xDFFF:  # a lone surrogate warns each time, as unidecode does
-            self[char] = folded
-        return folded
+    def __init__(self, compute: Callable[[str], str]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    cache_clear = dict.clear  # as functools caches have it
+
+    def __missing__(self, text: str) -> str:
+        value = self.compute(text)
+        if len(text) <= 48:
+            if len(self) >= 1 << 16:
+                self.clear()
+            self[text] = value
+        return value
 
 
-_CHAR_FOLDS = _CharFolds()
-
-
-def _fold_text(text: str) -> str:
-    """fold_name of any text, a character at a time."""
-    return " ".join("".join(map(_CHAR_FOLDS.__getitem__, unicodedata.normalize("NFKC", text))).split())
-
-
-_fold_word = lru_cache(maxsize=1 << 16)(_fold_text)  # words of names repeat ("ООО", "Лтд.")
+# A character folds on its own (unidecode reads each character alone): transliterated, lower-cased,
+# non-word runs as one space. A word folds as its NFKC characters do.
+_CHAR_FOLDS = _Memo(lambda char: _NON_WORD.sub(" ", unidecode(char).lower()))
+_WORD_FOLDS = _Memo(lambda word: " ".join(
+    "".join(map(_CHAR_FOLDS.__getitem__, unicodedata.normalize("NFKC", word))).split()))
 
 
 def fold_name(name: str) -> str:
@@ -50,9 +53,9 @@ def fold_name(name: str) -> str:
     """
     if name.isascii():
         return " ".join(name.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split())
-    # A space folds to a word break and changes nothing around it under NFKC, so words fold on their own.
-    return " ".join(folded for word in name.split(" ") if word and (
-        folded := _fold_word(word) if len(word) <= _WORD_CACHE_MAX_LEN else _fold_text(word)))
+    # A space folds to a word break and changes nothing around it under NFKC, so words fold on their own
+    # (words of names repeat: "ООО", "Лтд.").
+    return " ".join(filter(None, map(_WORD_FOLDS.__getitem__, name.split(" "))))
 
 
 @lru_cache(maxsize=1 << 12)  # a company's identifier is looked at several times in a row

@@ -209,7 +209,8 @@ def _normalize_date_text(value: str) -> str | None:
             day, month, year = map(int, match.groups())
             return date(year, month, day).isoformat()
         if match := _ISO_DATETIME.fullmatch(value):
-            return datetime(*map(int, match.groups())).date().isoformat()  # type: ignore[misc]
+            year, month, day, hour, minute, second = map(int, match.groups())
+            return datetime(year, month, day, hour, minute, second).date().isoformat()
         if (match := _YEAR_MONTH.fullmatch(value)) and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1000:
             return value  # (strftime writes years before 1000 without zeros: those take the slow path)
     except ValueError:
