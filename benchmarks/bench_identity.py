@@ -45,7 +45,7 @@ def clear_caches() -> None:
     """Empty every functools cache of the modules the per-value work goes through."""
     for module in (ingest.normalize, ingest.keys, graph.schema):
         for obj in vars(module).values():
-            if callable(getattr(obj, "cache_clear", None)):
+            if not isinstance(obj, type) and callable(getattr(obj, "cache_clear", None)):
                 obj.cache_clear()
 
 
