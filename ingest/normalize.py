@@ -50,7 +50,7 @@ def clean_text(value: object) -> str | None:
     """
     if type(value) is str and _is_clean(value):  # the common cell: only a missing marker needs a look
         return None if len(value) <= _MISSING_MAX and value.lower() in MISSING else value
-    if is_missing(value):
+    if value is None or is_missing(value):
         return None
     text = value if isinstance(value, str) else str(value)
     if _is_clean(text):
@@ -141,7 +141,7 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # bounded: a free-text country column can hold any number of distinct values
 def _country_lookup(folded: str) -> str | None:
     if folded in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[folded]
