@@ -103,8 +103,8 @@ def make_id(kind: str, *parts: object) -> str:
     >>> make_id("company", "a", "b") != make_id("company", "ab")
     True
     """
-    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
-    return f"{kind}:{digest[:20]}"
+    text = parts[0] if len(parts) == 1 and type(parts[0]) is str else "\x1f".join(map(str, parts))
+    return f"{kind}:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +195,14 @@ class Edge:
 Record = Node | Edge
 
 
+_NODE_KINDS: dict[NodeType | str, str] = {}  # node type -> the kind its ids start with
+
+
 def node_id(type: NodeType | str, key: str) -> str:
     """Id of the node of ``type`` with natural ``key``."""
-    kind = NodeType(type).value.lower()
+    kind = _NODE_KINDS.get(type)
+    if kind is None:
+        kind = _NODE_KINDS[type] = NodeType(type).value.lower()
     return make_id(kind, key)
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from functools import cache, lru_cache
+from operator import mul
 
 import pycountry
 from unidecode import unidecode
@@ -47,17 +48,23 @@ def clean_text(value: object) -> str | None:
     >>> clean_text("  ООО «Ромашка» "), clean_text("NULL"), clean_text("A  B")
     ('ООО «Ромашка»', None, 'A B')
     """
-    if is_missing(value):
+    if type(value) is str and _is_clean(value):  # the common cell: only a missing marker needs a look
+        return None if len(value) <= _MISSING_MAX and value.lower() in MISSING else value
+    if value is None or is_missing(value):
         return None
     text = value if isinstance(value, str) else str(value)
-    # Fast path for the common clean cell; the slow path looks at every character.
-    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " " \
-            and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+    if _is_clean(text):
         return text
     text = unicodedata.normalize("NFC", text)
     text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
     text = " ".join(text.split())
     return text or None
+
+
+def _is_clean(text: str) -> bool:
+    """True if clean_text keeps a text as it is (printable, NFC, single spaces only between words)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " \
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
 
 
 _HS_JUNK = re.compile(r"[\s.\-/']")
@@ -134,7 +141,7 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # bounded: a free-text country column can hold any number of distinct values
 def _country_lookup(folded: str) -> str | None:
     if folded in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[folded]
@@ -186,13 +193,28 @@ def normalize_date(value: object) -> str | None:
     return _normalize_date(value)
 
 
+# Exact ASCII forms of the commonest formats, read without strptime (which tries every format in turn); a
+# value that is not a real date falls through to strptime, which rejects it just the same.
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")   # %d.%m.%Y
+_ISO_DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")                    # %Y-%m
+
+
 @lru_cache(maxsize=1 << 14)
 def _normalize_date_text(value: str) -> str | None:
-    if len(value) == 10 and value[4] == "-":
-        try:
+    try:
+        if len(value) == 10 and value[4] == "-":
             return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+        if match := _DAY_MONTH_YEAR.fullmatch(value):
+            day, month, year = map(int, match.groups())
+            return date(year, month, day).isoformat()
+        if match := _ISO_DATETIME.fullmatch(value):
+            year, month, day, hour, minute, second = map(int, match.groups())
+            return datetime(year, month, day, hour, minute, second).date().isoformat()
+        if (match := _YEAR_MONTH.fullmatch(value)) and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1000:
+            return value  # (strftime writes years before 1000 without zeros: those take the slow path)
+    except ValueError:
+        pass
     return _normalize_date(value)
 
 
@@ -225,13 +247,6 @@ def _normalize_date(value: object) -> str | None:
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
-def _plain_float(value: object) -> float | None:
-    """The number of a plain ``1234.5`` text (the common case, read without the slow path)."""
-    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
-        return float(value)
-    return None
-
-
 def normalize_number(value: object, decimal_comma: bool = False) -> float | None:
     """A non-negative number from ``1 234,5``, ``1,234.5`` or ``1234.5``; None if missing.
 
@@ -245,14 +260,14 @@ def normalize_number(value: object, decimal_comma: bool = False) -> float | None
     >>> normalize_number("1.000", decimal_comma=True), normalize_number("0.5", decimal_comma=True)
     (1000.0, 0.5)
     """
-    if is_missing(value):
+    if type(value) is str and value.isascii() and value.replace(".", "", 1).isdigit():  # plain 1234.5 (no marker)
+        number = float(value.replace(".", "") if decimal_comma and _DOT_THOUSANDS.fullmatch(value) else value)
+    elif is_missing(value):
         return None
-    if isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):
         number = float(value)
     elif decimal_comma and isinstance(value, str) and _DOT_THOUSANDS.fullmatch(value.strip()):
         number = float(value.strip().replace(".", ""))  # 1.000 is a thousand where the comma is decimal
-    elif (plain := _plain_float(value)) is not None:
-        number = plain
     else:
         text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("$", "")
         if "," in text and "." in text:
@@ -276,8 +291,9 @@ _INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
-def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+def _check_digit(digits: bytes, weights: tuple[int, ...]) -> int:
+    """Check digit of ASCII ``digits`` (no fewer than ``weights``): sum of digit times weight, mod 11, mod 10."""
+    return (sum(map(mul, digits, weights)) - 48 * sum(weights)) % 11 % 10
 
 
 def is_valid_inn(inn: str) -> bool:
@@ -288,11 +304,12 @@ def is_valid_inn(inn: str) -> bool:
     """
     if not inn.isdigit() or not inn.isascii():
         return False
+    digits = inn.encode("ascii")
     if len(inn) == 10:
-        return _check_digit(inn, _INN10_WEIGHTS) == int(inn[9])
+        return _check_digit(digits, _INN10_WEIGHTS) == digits[9] - 48
     if len(inn) == 12:
-        return (_check_digit(inn, _INN12_WEIGHTS_1) == int(inn[10])
-                and _check_digit(inn, _INN12_WEIGHTS_2) == int(inn[11]))
+        return (_check_digit(digits, _INN12_WEIGHTS_1) == digits[10] - 48
+                and _check_digit(digits, _INN12_WEIGHTS_2) == digits[11] - 48)
     return False
 
 
@@ -332,7 +349,8 @@ def split_glued_identifiers(name: str) -> tuple[str, str | None, str | None]:
     >>> split_glued_identifiers("3M COMPANY")
     ('3M COMPANY', None, None)
     """
-    match = _GLUED_IDS.match(name)
+    first = name[:1]
+    match = _GLUED_IDS.match(name) if first.isdecimal() or first.isspace() else None  # \d is isdecimal, \s isspace
     if match is None or not is_valid_inn(match.group(1)):
         return name, None, None
     rest = name[match.end():].strip(" ,;/")
