@@ -29,7 +29,7 @@ EDGE_TEXTS = ("description", "brand", "part_number", "unit", "record_id")  # fie
 GOOD_EDGE_PROPS = ("chpl_tier", "category")  # props of a good every shipment of it carries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Company:
     """A company as rows name it: ``names`` is the (name, country, identifier, alias) the rows give."""
 
@@ -41,7 +41,7 @@ class Company:
     props: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Good:
     """An HS-6 good: its node's key, name and props, and the props every shipment of it carries."""
 
@@ -52,7 +52,7 @@ class Good:
     edge_props: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowFacts:
     """What one row says about nodes: its companies (with the facts it adds and why a country was
     implied), its good and brand, and its evidence (locator, date, excerpt)."""
