@@ -40,7 +40,6 @@ def dump_props(props: Mapping[str, Any]) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
-_JSON_ESCAPED = r'["\\\x00-\x1f]'  # the only characters orjson escapes in a string
 
 
 def json_objects(columns: Mapping[str, pa.Array | Sequence[Any]], rows: int) -> pa.Array:
@@ -49,17 +48,22 @@ def json_objects(columns: Mapping[str, pa.Array | Sequence[Any]], rows: int) -> 
     >>> json_objects({"b": [1.0, None], "a": ["x", 'say "hi"']}, 2).to_pylist()
     ['{"a":"x","b":1.0}', '{"a":"say \\\\"hi\\\\""}']
     """
-    members = [m for name in sorted(columns) if (m := _json_members(name, columns[name])) is not None]
+    members = [m for name in sorted(columns) if (m := _json_member(name, columns[name])) is not None]
     if not members:
         return pa.array(["{}"] * rows, pa.string())
-    # '{' + ',"name":value' of each member present + '}', then the first comma dropped. (Arrow's join with
-    # null_handling="skip" drops rows where every member is null, so nulls are replaced by '' instead.)
-    joined = pc.binary_join_element_wise("{", *members, "}", "", null_handling="replace", null_replacement="")
+    # '{' + ',"name":value' of each member present + '}' in one join, then the first comma dropped. A member
+    # every row has comes as its pieces, one that some rows lack as one text per row ('' where missing).
+    # (Arrow's join with null_handling="skip" drops rows where every member is null: nulls are never joined.)
+    pieces = [piece for member in members for piece in member]
+    if isinstance(pieces[0], str):  # every row has the first member: no comma to drop
+        return pc.binary_join_element_wise("{" + pieces[0][1:], *pieces[1:], "}", "")
+    joined = pc.binary_join_element_wise("{", *pieces, "}", "")
     return pc.replace_substring(joined, "{,", "{", max_replacements=1)
 
 
-def _json_members(name: str, values: pa.Array | Sequence[Any]) -> pa.Array | None:
-    """``,"name":value`` per row (null where the value is None), as orjson writes it."""
+def _json_member(name: str, values: pa.Array | Sequence[Any]) -> list[str | pa.Array] | None:
+    """Pieces that joined give ``,"name":value`` per row ('' where the value is None) as orjson writes it; None
+    when no row has a value."""
     key = "," + orjson.dumps(name).decode("utf-8") + ":"
     array: pa.Array | None = values if isinstance(values, pa.Array) else None
     if array is None:
@@ -69,25 +73,31 @@ def _json_members(name: str, values: pa.Array | Sequence[Any]) -> pa.Array | Non
             array = None
     if array is not None and array.null_count == len(array):
         return None
-    if array is not None and pa.types.is_string(array.type):
-        members = pc.binary_join_element_wise(key + '"', array, '"', "")
-        if not _may_need_escapes(array):
-            return members
-        escaped = np.flatnonzero(pc.fill_null(pc.match_substring_regex(array, _JSON_ESCAPED), False)
-                                 .to_numpy(zero_copy_only=False))
-        if not len(escaped):
-            return members
-        written = [key + orjson.dumps(v).decode("utf-8") for v in array.take(pa.array(escaped)).to_pylist()]
-        mask = np.zeros(len(array), bool)
-        mask[escaped] = True
-        return pc.replace_with_mask(members, pa.array(mask), pa.array(written, pa.string()))
     typed = isinstance(values, pa.Array)  # (Arrow reads a Python list of ints and floats as floats)
-    if typed and pa.types.is_float64(values.type):
-        return pc.binary_join_element_wise(key, float_texts(values, json=True), "")
-    if typed and pa.types.is_integer(values.type):
-        return pc.binary_join_element_wise(key, pc.cast(values, pa.string()), "")
-    listed = values.to_pylist() if isinstance(values, pa.Array) else values
-    return pa.array([None if v is None else key + orjson.dumps(v).decode("utf-8") for v in listed], pa.string())
+    if array is not None and pa.types.is_string(array.type) and not _may_need_escapes(array):
+        pieces: list[str | pa.Array] = [key + '"', array, '"']
+    elif typed and pa.types.is_float64(values.type):
+        pieces = [key, float_texts(values, json=True)]
+    elif typed and pa.types.is_integer(values.type):
+        pieces = [key, pc.cast(values, pa.string())]
+    elif array is not None and pa.types.is_string(array.type):
+        return [_escaped_where_needed(key, array)]
+    else:
+        listed = values.to_pylist() if isinstance(values, pa.Array) else values
+        return [pa.array(["" if v is None else key + orjson.dumps(v).decode("utf-8") for v in listed], pa.string())]
+    if array is not None and array.null_count:
+        return [pc.fill_null(pc.binary_join_element_wise(*pieces, ""), "")]
+    return pieces
+
+
+def _escaped_where_needed(key: str, strings: pa.Array) -> pa.Array:
+    """``key`` + the JSON string of each value ('' for null): column-wise, and through orjson for the values with
+    a character JSON escapes."""
+    fragments = pc.fill_null(pc.binary_join_element_wise(key + '"', strings, '"', ""), "")
+    escaped = pc.fill_null(pc.match_substring_regex(strings, r'["\\\x00-\x1f]'), False)
+    rows = np.flatnonzero(escaped.to_numpy(zero_copy_only=False))
+    written = [key + orjson.dumps(v).decode("utf-8") for v in strings.take(pa.array(rows)).to_pylist()]
+    return pc.replace_with_mask(fragments, escaped, pa.array(written, pa.string()))
 
 
 _ESCAPED_BYTES = np.zeros(256, bool)
