@@ -35,12 +35,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from graph.batch import EdgeBatch
-from graph.stores.arrays import joined_keys, positions_in, sorted_groups
 from graph.schema import SCHEMA_VERSION, Edge, EdgeType, Evidence, Node, NodeType, Record, SchemaError, validate
 from graph.stores import Direction, StoreError, WriteResult
+from graph.stores.arrays import joined_keys, positions_in, sorted_groups
 from graph.stores.frames import (
-    EDGE_FIELDS, SCHEMAS, checked_endpoint_types, dump_props, edge_from_row, edge_row, evidence_from_row,
-    evidence_rows, evidence_stats, frames_to_networkx, isin, load_props, node_from_row
+    EDGE_FIELDS, SCHEMAS, checked_endpoint_types, coded_evidence_stats, dump_props, edge_from_row, edge_row,
+    evidence_from_row, evidence_rows, evidence_stats, frames_to_networkx, isin, load_props, node_from_row
 )
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def _with_stats(stats: pd.DataFrame, codes: np.ndarray, confidences: np.ndarray)
     """``stats`` with confidence and n_evidence recomputed from the evidence rows given (in order) for the
     edges they belong to: ``codes`` are stats rows; codes beyond them (owners that are not edges) are ignored."""
     edge = codes < len(stats)
-    fresh = evidence_stats(pd.Series(codes[edge]), np.asarray(confidences, dtype="float64")[edge])
+    fresh = coded_evidence_stats(codes[edge], np.asarray(confidences, dtype="float64")[edge])
     rows = fresh.index.to_numpy()
     stats = stats.copy()
     stats.iloc[rows, 0] = fresh["confidence"].to_numpy()
@@ -572,7 +572,8 @@ class EmbeddedStore:
         assert self._stats is not None
         if not len(added):
             return _MergedEdges(self._edges, self._stats, old["id"].combine_chunks(), group[old_n:], is_old, 0)
-        checked_endpoint_types(new.select(["type", "source", "target"]).take(added), nodes)
+        ends = new.select(["type", "source", "target"])
+        checked_endpoint_types(ends if len(added) == new.num_rows else ends.take(added), nodes)
         table = _taken(pa.concat_tables([old, new]), firsts)
         columns = {name: np.zeros(len(firsts), dtype=field.type.to_pandas_dtype()) for name, field in
                    zip(STATS_SCHEMA.names, STATS_SCHEMA, strict=True)}
@@ -610,7 +611,7 @@ class EmbeddedStore:
                 old_confidences = earlier_rows["confidence"].to_numpy()
         if not keep.any():
             return old, 0, old_codes[:0], old_confidences[:0]
-        added = new.filter(pa.array(keep))
+        added = new if keep.all() else new.filter(pa.array(keep))
         frame = pd.concat([old, added.to_pandas()], ignore_index=True) if len(old) else added.to_pandas()
         confidences = np.concatenate([old_confidences, added["confidence"].to_numpy()])
         return frame, added.num_rows, np.concatenate([old_codes, codes[keep]]), confidences
