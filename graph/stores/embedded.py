@@ -247,10 +247,18 @@ def _sorted_with_stats(edges: pd.DataFrame, evidence: pd.DataFrame) -> tuple[pd.
 
 
 def _taken(table: pa.Table, rows: np.ndarray) -> pa.Table:
-    """``table.take(rows)``, column by column from one chunk (several times faster than across many chunks)."""
+    """``table.take(rows)``, column by column from one chunk (several times faster than across many chunks;
+    text through 64-bit offsets, whose take was steadier here)."""
     indices = pa.array(rows, pa.int64())
-    return pa.Table.from_arrays([column.combine_chunks().take(indices) for column in table.columns],
-                                schema=table.schema)
+    columns = []
+    for column in table.columns:
+        array = column.combine_chunks()
+        if pa.types.is_string(array.type):
+            array = array.cast(pa.large_string()).take(indices).cast(pa.string())
+        else:
+            array = array.take(indices)
+        columns.append(array)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def _known_keys(candidates: pa.Table, earlier: pa.Table) -> np.ndarray:
@@ -335,10 +343,14 @@ DICTIONARY_COLUMNS = {"nodes": ["type", "country"], "edges": ["type", "date", "h
                       "evidence": ["source", "extractor", "observed"], "edge_stats": []}
 
 
+# LZ4 (raw) rather than zstd: a third less CPU for the two big tables, files about 1.7 times larger.
+COMPRESSION = "lz4_raw"
+
+
 def _write_parquet(file: Path, name: str, frame: pd.DataFrame, schema: pa.Schema) -> int:
     """Write one table of a generation (fsynced); returns its row count."""
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-    pq.write_table(table, file, compression="zstd", use_dictionary=DICTIONARY_COLUMNS[name],
+    pq.write_table(table, file, compression=COMPRESSION, use_dictionary=DICTIONARY_COLUMNS[name],
                    row_group_size=EVIDENCE_ROW_GROUP if name == "evidence" else None)
     with open(file, "rb+") as handle:
         os.fsync(handle.fileno())
