@@ -261,6 +261,15 @@ def _taken(table: pa.Table, rows: np.ndarray) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
+def _schema_of(table: str, columns: list[str]) -> pa.Schema:
+    return pa.schema([SCHEMAS[table].field(name) for name in columns])
+
+
+def _rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """The ``rows`` (ascending) of ``table``; the table itself when they are all of it."""
+    return table if len(rows) == table.num_rows else _taken(table, rows)
+
+
 def _known_keys(candidates: pa.Table, earlier: pa.Table) -> np.ndarray:
     """Which ``candidates`` rows have the evidence key of an ``earlier`` row."""
     new_keys, old_keys = joined_keys(candidates, EVIDENCE_KEY), joined_keys(earlier, EVIDENCE_KEY)
@@ -549,17 +558,20 @@ class EmbeddedStore:
         if not staging.nodes:
             return self._nodes, 0, 0
         position = self._node_position()
+        staged = [(position.get(nid), nid, row) for nid, row in staging.nodes.items()]
+        known = [pos for pos, _, _ in staged if pos is not None]
+        # the stored country and props of the known nodes, fetched at once (row access costs ~0.3 ms a node)
+        stored = iter(zip(self._nodes["country"].take(known).tolist(), self._nodes["props"].take(known).tolist()))
         fresh: list[tuple[Any, ...]] = []
         updates: dict[int, tuple[str | None, str]] = {}
-        for nid, (ntype, key, name, country, props) in staging.nodes.items():
-            pos = position.get(nid)
+        for pos, nid, (ntype, key, name, country, props) in staged:
             if pos is None:
                 fresh.append((nid, ntype, key, name, country, dump_props(props)))
                 continue
-            old = self._nodes.iloc[pos]
-            old_country = None if pd.isna(old["country"]) else old["country"]
-            merged = dump_props(merge_props(load_props(old["props"]), props))
-            if merged != old["props"] or (country and not old_country):
+            old_country, old_props = next(stored)
+            old_country = None if pd.isna(old_country) else old_country
+            merged = dump_props(merge_props(load_props(old_props), props))
+            if merged != old_props or (country and not old_country):
                 updates[pos] = (old_country or country, merged)
         nodes = self._nodes
         if updates:
@@ -613,10 +625,13 @@ class EmbeddedStore:
         candidates = np.flatnonzero(earlier)
         old_codes, old_confidences = np.empty(0, np.int64), np.empty(0)
         if len(candidates):
-            owner_of_old = positions_in(old_owner, new["owner"].take(candidates))
+            keys = _rows(new.select(EVIDENCE_KEY), candidates)
+            owner_of_old = positions_in(old_owner, keys["owner"])
             old_rows = np.flatnonzero(owner_of_old >= 0)
-            earlier_rows = pa.Table.from_pandas(old.iloc[old_rows], schema=SCHEMAS["evidence"], preserve_index=False)
-            known = _known_keys(new.take(candidates), earlier_rows)
+            columns = [*EVIDENCE_KEY, "confidence"]
+            earlier_rows = _rows(pa.Table.from_pandas(old[columns], schema=_schema_of("evidence", columns),
+                                                      preserve_index=False), old_rows)
+            known = _known_keys(keys, earlier_rows)
             keep[candidates[known]] = False
             if not known.all():  # old owners get new evidence: their stats count the old rows too
                 old_codes = codes[candidates][owner_of_old[old_rows]]
