@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.stores.embedded import EmbeddedStore
 from ingest.customs import CustomsFile, paused_gc
@@ -35,9 +35,16 @@ def produce(path: str, layout: str) -> tuple[list[Any], int]:
     return items, customs.counts.read
 
 
-def timed_write(store_dir: Path, items: list[Any], profile: cProfile.Profile | None = None) -> tuple[float, float, Any]:
-    """Wall and CPU seconds of one write of ``items`` into the store at ``store_dir``, and its WriteResult."""
-    wall, cpu = time.perf_counter(), time.process_time()
+class Timing(NamedTuple):
+    wall: float
+    cpu: float
+    system: float  # of cpu: mostly page faults of fresh memory
+    result: Any
+
+
+def timed_write(store_dir: Path, items: list[Any], profile: cProfile.Profile | None = None) -> Timing:
+    """Wall, CPU and system seconds of opening the store at ``store_dir`` and writing ``items`` into it."""
+    wall, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     if profile:
         profile.enable()
     store = EmbeddedStore(store_dir)
@@ -45,19 +52,21 @@ def timed_write(store_dir: Path, items: list[Any], profile: cProfile.Profile | N
         result = store.write(quarantine.filter(iter(items)))
     if profile:
         profile.disable()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    system = after.ru_stime - before.ru_stime
+    return Timing(time.perf_counter() - wall, after.ru_utime - before.ru_utime + system, system, result)
 
 
-def report(label: str, rows: int, runs: list[tuple[float, float, Any]]) -> None:
-    wall = statistics.median(r[0] for r in runs)
-    cpu = statistics.median(r[1] for r in runs)
+def report(label: str, rows: int, runs: list[Timing]) -> None:
+    wall, cpu = statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs)
+    system = statistics.median(r.system for r in runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<28} wall {wall:7.2f} s  cpu {cpu:7.2f} s  {cpu / rows * 1e6:6.2f} µs/row (cpu)  "
-          f"peak RSS {peak_mb:,.0f} MB  load {os.getloadavg()[0]:.1f}  cpu runs {[round(r[1], 2) for r in runs]}  "
-          f"{runs[-1][2]}", flush=True)
+    print(f"{label:<28} wall {wall:7.2f} s  cpu {cpu:7.2f} s (sys {system:.2f})  {cpu / rows * 1e6:6.2f} µs/row (cpu)"
+          f"  peak RSS {peak_mb:,.0f} MB  load {os.getloadavg()[0]:.1f}  cpu runs {[round(r.cpu, 2) for r in runs]}  "
+          f"{runs[-1].result}", flush=True)
 
 
-def repeat(runs: int, once: Callable[[], tuple[float, float, Any]]) -> list[tuple[float, float, Any]]:
+def repeat(runs: int, once: Callable[[], Timing]) -> list[Timing]:
     return [once() for _ in range(runs)]
 
 
@@ -77,7 +86,7 @@ def main() -> None:
     profile = cProfile.Profile() if args.profile else None
     root = Path(tempfile.mkdtemp(prefix="bench-store-write-"))
     try:
-        def fresh() -> tuple[float, float, Any]:
+        def fresh() -> Timing:
             shutil.rmtree(root / "fresh", ignore_errors=True)
             return timed_write(root / "fresh", items, profile)
 
@@ -93,7 +102,7 @@ def main() -> None:
             base = root / "other-base"
             shutil.copytree(root / "other", base)
 
-            def merge() -> tuple[float, float, Any]:
+            def merge() -> Timing:
                 shutil.rmtree(root / "other", ignore_errors=True)
                 shutil.copytree(base, root / "other")
                 return timed_write(root / "other", items)
