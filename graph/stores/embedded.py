@@ -344,7 +344,7 @@ DICTIONARY_COLUMNS = {"nodes": ["type", "country"], "edges": ["type", "date", "h
                       "evidence": ["source", "extractor", "observed"], "edge_stats": []}
 
 
-# LZ4 (raw) rather than zstd: a third less CPU for the two big tables, files about 1.7 times larger.
+# LZ4 (raw) rather than zstd: about a quarter less CPU for the two big tables, files about 1.7 times larger.
 COMPRESSION = "lz4_raw"
 
 
@@ -610,7 +610,7 @@ class EmbeddedStore:
         if len(old) and new.num_rows:
             old_owner = pa.array(old["owner"], pa.string())
             edge_owner = codes < len(edges.old)
-            earlier[edge_owner] = edges.old[codes[edge_owner]]
+            earlier[edge_owner] = edges.old[codes[edge_owner]]  # every stored edge has evidence; new ones had none
             others = np.flatnonzero(~edge_owner & keep)
             earlier[others] = positions_in(new["owner"].take(others), old_owner) >= 0
             earlier &= keep
