@@ -14,15 +14,17 @@ from __future__ import annotations
 import gc
 import io
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from queue import Empty, Full, Queue
+from typing import Any, TypeVar
 
 import numpy as np
 
-from ingest.arrow_rows import read_columns
+from ingest.arrow_rows import RawColumns, read_columns
 from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
@@ -31,6 +33,8 @@ MAX_SEGMENT_BYTES = 64 << 20
 # Encodings in which the bytes of '"', '\n' and '\r' never occur inside another character.
 ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1251", "cp1252", "cp1254", "cp866", "koi8-r",
                               "latin-1", "iso8859-1", "iso-8859-1"})
+READ_AHEAD = 2  # segments a thread reads ahead of the planner
+T = TypeVar("T")
 SENTINEL = "\ue000transship: end of segment\ue000"
 
 
@@ -116,16 +120,16 @@ def _plan_in_worker(segment: Segment, encoding: str, delimiter: str) -> tuple[bo
     return plan_segment(_PLANNER, segment, encoding, delimiter)
 
 
-def plan_segment(planner: RowPlanner, segment: Segment, encoding: str,
-                 delimiter: str) -> tuple[bool, list[PlannedRows]]:
+def plan_segment(planner: RowPlanner, segment: Segment, encoding: str, delimiter: str,
+                 raw: RawColumns | None | bool = True) -> tuple[bool, list[PlannedRows]]:
     """(whether the segment ended outside a quoted field, its planned chunks). Plain text is read by Arrow
-    (``ingest.arrow_rows``), anything else by the csv module."""
-    encoding = encoding if segment.start == 0 else _without_bom(encoding)
-    raw = read_columns(segment.data, encoding, delimiter, planner.width, line_offset=segment.line_offset,
-                       skip=segment.skip)
-    if raw is not None:
+    (``ingest.arrow_rows``; ``raw``, when given, is what :func:`read_segment` made of it), anything else by the
+    csv module."""
+    if raw is True:
+        raw = read_segment(segment, encoding, delimiter, planner.width)
+    if isinstance(raw, RawColumns):
         return True, [planner.plan_columns(raw)]
-    text = segment.data.decode(encoding, errors="replace")
+    text = segment.data.decode(_encoding_at(segment, encoding), errors="replace")
     bad: list[BadRow] = []
     stream = io.StringIO(f"{text}\n{SENTINEL}\n", newline="")
     rows = list(parse_records(stream, delimiter, bad, line_offset=segment.line_offset, skip=segment.skip))
@@ -137,26 +141,79 @@ def plan_segment(planner: RowPlanner, segment: Segment, encoding: str,
                   ((i == len(chunks) - 1, chunk) for i, chunk in enumerate(chunks))]
 
 
-def _without_bom(encoding: str) -> str:
-    return "utf-8" if encoding.lower().replace("_", "-") == "utf-8-sig" else encoding
+def read_segment(segment: Segment, encoding: str, delimiter: str, width: int) -> RawColumns | None:
+    """The segment's rows as Arrow columns, or None when the csv module must read it."""
+    return read_columns(segment.data, _encoding_at(segment, encoding), delimiter, width,
+                        line_offset=segment.line_offset, skip=segment.skip) if segment.whole else None
+
+
+def _encoding_at(segment: Segment, encoding: str) -> str:
+    """The encoding of a segment: a byte order mark can only begin the first."""
+    return encoding if segment.start == 0 or encoding.lower().replace("_", "-") != "utf-8-sig" else "utf-8"
 
 
 def planned_segments(reader: TableReader, settings: RowSettings, workers: int = 1) -> Iterator[PlannedRows]:
     """The file's chunks planned a segment at a time, by ``workers`` processes when more than one, in file order
-    (see the module docstring)."""
+    (see the module docstring). With one, a thread cuts and parses the next segments meanwhile (Arrow's parser
+    lets other threads run)."""
     assert isinstance(reader, DelimitedReader)
     cuts = segments(reader.path, reader.header_index + 1)
     if workers > 1:
         yield from _planned_in_parallel(reader, settings, workers, cuts)
         return
     planner = RowPlanner(settings)
-    for segment in cuts:
-        clean, planned = plan_segment(planner, segment, reader.encoding, reader.delimiter) if segment.whole \
-            else (False, [])
+    encoding, delimiter = reader.encoding, reader.delimiter
+    read = ((segment, read_segment(segment, encoding, delimiter, planner.width)) for segment in cuts)
+    for segment, raw in read_ahead(read, READ_AHEAD):
+        clean, planned = plan_segment(planner, segment, encoding, delimiter, raw) if segment.whole else (False, [])
         if not clean:
             yield from _planned_from(reader, settings, segment)
             return
         yield from planned
+
+
+def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """The items of an iterator, produced by a thread of their own up to ``depth`` ahead of the consumer (its
+    exceptions are raised here; a consumer that stops early stops it)."""
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        """Queue an entry unless the consumer has stopped; False when it has."""
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, None))
+        except Exception as exc:  # noqa: BLE001 (handed to the consumer, raised there)
+            put((False, exc))
+
+    thread = threading.Thread(target=produce, name="transship-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a producer blocked on a full queue see the stop
+            try:
+                queue.get_nowait()
+            except Empty:
+                thread.join(0.05)
 
 
 def _planned_in_parallel(reader: DelimitedReader, settings: RowSettings, workers: int,
@@ -190,7 +247,7 @@ def _planned_from(reader: DelimitedReader, settings: RowSettings, segment: Segme
     planner = RowPlanner(settings)
     with open(reader.path, "rb") as binary:
         binary.seek(segment.start)
-        encoding = reader.encoding if segment.start == 0 else _without_bom(reader.encoding)
+        encoding = _encoding_at(segment, reader.encoding)
         text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
         bad: list[BadRow] = []
         rows = parse_records(text, reader.delimiter, bad, line_offset=segment.line_offset, skip=segment.skip)

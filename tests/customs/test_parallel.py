@@ -158,3 +158,27 @@ def test_small_chunks_give_the_records_of_one_big_chunk(tmp_path: Path, small_se
     monkeypatch.setattr(ingest.readers, "CHUNK_ROWS", 1 << 30)
     one = load(path, tmp_path / "one", 1)
     assert many[0] == one[0] and many[1] == one[1] and many[2] == one[2] and many[3] == one[3]
+
+
+def test_read_ahead_keeps_order_passes_errors_and_stops_with_its_consumer() -> None:
+    assert list(ingest.parallel.read_ahead(iter(range(50)), 2)) == list(range(50))
+
+    def failing() -> Any:
+        yield 1
+        raise ValueError("unreadable")
+
+    items = ingest.parallel.read_ahead(failing(), 2)
+    assert next(items) == 1
+    with pytest.raises(ValueError, match="unreadable"):
+        next(items)
+    produced: list[int] = []
+
+    def counting() -> Any:
+        for i in range(10_000):
+            produced.append(i)
+            yield i
+
+    early = ingest.parallel.read_ahead(counting(), 2)
+    assert [next(early) for _ in range(3)] == [0, 1, 2]
+    early.close()  # the consumer stops: the producer does too, a few items ahead at most
+    assert len(produced) <= 3 + 2 + 2
