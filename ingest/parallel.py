@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ingest.arrow_rows import RawColumns, read_columns
+from ingest.canonical import CanonicalColumns
+from ingest.layouts import RowMapper
 from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
@@ -121,14 +123,14 @@ def _plan_in_worker(segment: Segment, encoding: str, delimiter: str) -> tuple[bo
 
 
 def plan_segment(planner: RowPlanner, segment: Segment, encoding: str, delimiter: str,
-                 raw: RawColumns | None | bool = True) -> tuple[bool, list[PlannedRows]]:
+                 read: ReadSegment | None = None) -> tuple[bool, list[PlannedRows]]:
     """(whether the segment ended outside a quoted field, its planned chunks). Plain text is read by Arrow
-    (``ingest.arrow_rows``; ``raw``, when given, is what :func:`read_segment` made of it), anything else by the
+    (``ingest.arrow_rows``; ``read``, when given, is what :func:`read_segment` made of it), anything else by the
     csv module."""
-    if raw is True:
-        raw = read_segment(segment, encoding, delimiter, planner.width)
-    if isinstance(raw, RawColumns):
-        return True, [planner.plan_columns(raw)]
+    if read is None:
+        read = read_segment(segment, encoding, delimiter, planner.width)
+    if read.raw is not None:
+        return True, [planner.plan_columns(read.raw, read.mapped)]
     text = segment.data.decode(_encoding_at(segment, encoding), errors="replace")
     bad: list[BadRow] = []
     stream = io.StringIO(f"{text}\n{SENTINEL}\n", newline="")
@@ -141,10 +143,22 @@ def plan_segment(planner: RowPlanner, segment: Segment, encoding: str, delimiter
                   ((i == len(chunks) - 1, chunk) for i, chunk in enumerate(chunks))]
 
 
-def read_segment(segment: Segment, encoding: str, delimiter: str, width: int) -> RawColumns | None:
-    """The segment's rows as Arrow columns, or None when the csv module must read it."""
-    return read_columns(segment.data, _encoding_at(segment, encoding), delimiter, width,
-                        line_offset=segment.line_offset, skip=segment.skip) if segment.whole else None
+@dataclass(frozen=True)
+class ReadSegment:
+    """A segment as Arrow columns (None: the csv module must read it), mapped to canonical columns if asked."""
+
+    segment: Segment
+    raw: RawColumns | None
+    mapped: CanonicalColumns | None = None
+
+
+def read_segment(segment: Segment, encoding: str, delimiter: str, width: int,
+                 mapper: RowMapper | None = None) -> ReadSegment:
+    """The segment's rows as Arrow columns, mapped by ``mapper`` when given."""
+    raw = read_columns(segment.data, _encoding_at(segment, encoding), delimiter, width,
+                       line_offset=segment.line_offset, skip=segment.skip) if segment.whole else None
+    mapped = mapper.map_arrays(raw.columns, len(raw)) if mapper is not None and raw is not None else None
+    return ReadSegment(segment, raw, mapped)
 
 
 def _encoding_at(segment: Segment, encoding: str) -> str:
@@ -154,18 +168,19 @@ def _encoding_at(segment: Segment, encoding: str) -> str:
 
 def planned_segments(reader: TableReader, settings: RowSettings, workers: int = 1) -> Iterator[PlannedRows]:
     """The file's chunks planned a segment at a time, by ``workers`` processes when more than one, in file order
-    (see the module docstring). With one, a thread cuts and parses the next segments meanwhile (Arrow's parser
-    lets other threads run)."""
+    (see the module docstring). With one, a thread cuts, parses and maps the next segments meanwhile (Arrow's
+    kernels let other threads run)."""
     assert isinstance(reader, DelimitedReader)
     cuts = segments(reader.path, reader.header_index + 1)
     if workers > 1:
         yield from _planned_in_parallel(reader, settings, workers, cuts)
         return
     planner = RowPlanner(settings)
-    encoding, delimiter = reader.encoding, reader.delimiter
-    read = ((segment, read_segment(segment, encoding, delimiter, planner.width)) for segment in cuts)
-    for segment, raw in read_ahead(read, READ_AHEAD):
-        clean, planned = plan_segment(planner, segment, encoding, delimiter, raw) if segment.whole else (False, [])
+    encoding, delimiter, mapper = reader.encoding, reader.delimiter, planner.new_mapper()
+    read = (read_segment(segment, encoding, delimiter, planner.width, mapper) for segment in cuts)
+    for done in read_ahead(read, READ_AHEAD):
+        segment = done.segment
+        clean, planned = plan_segment(planner, segment, encoding, delimiter, done) if segment.whole else (False, [])
         if not clean:
             yield from _planned_from(reader, settings, segment)
             return

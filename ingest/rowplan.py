@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.arrow_rows import EXCERPT_CHARS, RawColumns
-from ingest.layouts import Layout
+from ingest.canonical import CanonicalColumns
+from ingest.layouts import Layout, RowMapper
 from ingest.quarantine import Rejected
 from ingest.readers import BadRow, RawRow, TableInfo
 from ingest.shipment_plan import ChunkPlan, ShipmentPlanner
@@ -50,7 +51,7 @@ class RowPlanner:
         self.header = info.header
         self.width = len(info.header)
         self.text_cells = info.format == "csv"  # every cell a str already
-        self.mapper = settings.layout.bind(info.header, decimal_comma=info.decimal_comma, defaults=settings.defaults)
+        self.mapper = self.new_mapper()
         self.planner = ShipmentPlanner(settings.source, settings.extractor, settings.confidence,
                                        settings.layout.required_fields)
 
@@ -85,9 +86,17 @@ class RowPlanner:
         rejected.extend(self.reject(bad.locator, bad.reason, None, bad.raw) for bad in bad_rows)
         return PlannedRows(len(rows) + len(bad_rows), len(good) - len(plan.rejected), rejected, plan)
 
-    def plan_columns(self, raw: RawColumns) -> PlannedRows:
-        """Plan rows already read as Arrow columns (all of the header's width, none unreadable)."""
-        plan = self.planner.plan(self.mapper.map_arrays(raw.columns, len(raw)), raw.locators, raw.excerpts)
+    def new_mapper(self) -> RowMapper:
+        """A mapper of this file's rows to canonical columns (each has caches of its own: one per thread)."""
+        info = self.settings.info
+        return self.settings.layout.bind(info.header, decimal_comma=info.decimal_comma, defaults=self.settings.defaults)
+
+    def plan_columns(self, raw: RawColumns, mapped: CanonicalColumns | None = None) -> PlannedRows:
+        """Plan rows already read as Arrow columns (all of the header's width, none unreadable), and mapped
+        unless ``mapped`` is given."""
+        if mapped is None:
+            mapped = self.mapper.map_arrays(raw.columns, len(raw))
+        plan = self.planner.plan(mapped, raw.locators, raw.excerpts)
         rejected = [self.reject(raw.locators[i].as_py(), reason, raw.cells(i), raw.excerpts[i].as_py())
                     for i, reason in sorted(plan.rejected.items())]
         return PlannedRows(len(raw), len(raw) - len(rejected), rejected, plan)
