@@ -24,7 +24,8 @@ import time
 import zlib
 from pathlib import Path
 
-WORKERS = min(4, os.cpu_count() or 1)  # as `transship ingest customs` does by default
+from commands.ingest import DEFAULT_WORKERS  # as `transship ingest customs` does by default
+
 RU_HEADER = ["DECLARATION_NUMBER", "IMP_DATE", "SUPPLIER_NAME", "SUPPLIER_ADDRESS", "IMPORTER_CODE", "IMPORTER_NAME",
              "IMPORTER_NAME_EN", "ORIGIN_COUNTRY", "DESTINATION_COUNTRY", "BRAND", "MANUFACTURER", "HS_CODE",
              "PRODUCT_DESCRIPTION", "PRODUCT_DESCRIPTION_EN", "QUANTITY", "UNIT", "NET_WEIGHT_KG", "GROSS_WEIGHT_KG",
@@ -123,7 +124,7 @@ def ingest_once(path: str, layout: str, workers: int) -> None:
         shutil.rmtree(store_dir, ignore_errors=True)
 
 
-def measure(path: Path, layout: str, runs: int, workers: int = WORKERS) -> None:
+def measure(path: Path, layout: str, runs: int, workers: int = DEFAULT_WORKERS) -> None:
     results = []
     for _ in range(runs):
         load = os.getloadavg()
@@ -152,7 +153,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--layout", default="auto")
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
-    parser.add_argument("--workers", type=int, default=WORKERS, help="processes planning each file")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes planning each file")
     parser.add_argument("--child", nargs=3, metavar=("FILE", "LAYOUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

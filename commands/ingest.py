@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,9 @@ from ingest.layouts import LayoutError
 from ingest.quarantine import Quarantine, Rejected
 from ingest.readers import ReadError
 
-DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
+# One process (a thread reading and mapping ahead of the planner) is the fastest on the 2 vCPUs measured here
+# (docs/customs.md); worker processes duplicate per-company work and pay for pickling plans.
+DEFAULT_WORKERS = 1
 REPORT_COLUMNS = ("file", "layout", "score", "format", "read", "ingested", "quarantined", "nodes_added",
                   "edges_added", "evidence_added", "error")
 
@@ -48,7 +49,8 @@ def _defaults(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--delimiter", default=None, help="CSV delimiter [default: sniffed].")
 @click.option("--sheet", default=None, help="Excel sheet name [default: the first].")
 @click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS, show_default=True,
-              help="Processes that parse and map a big CSV file (the result is the same with one).")
+              help="Processes that plan a big CSV file; more pay off only on machines with more real cores "
+                   "(the result is the same).")
 @click.option("--quarantine", "quarantine_path", type=click.Path(path_type=Path), default=None,
               help="JSON-lines file for rows that could not be ingested [default: <store>/quarantine.jsonl].")
 @store_option
