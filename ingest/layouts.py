@@ -310,9 +310,8 @@ class _ColumnTransform:
             if not len(rest):
                 return Mapped(_typed(fast, self.type), {})
             slow = self._distinct_values(raw.take(pa.array(rest)))
-            merged = pa.concat_arrays([_typed(fast.filter(pa.array(read)), self.type), slow.values])
-            order = np.concatenate([np.flatnonzero(read), rest])
-            return Mapped(merged.take(pa.array(np.argsort(order))), {int(rest[i]): why for i, why in slow.failed.items()})
+            merged = pc.replace_with_mask(_typed(fast, self.type), pa.array(~read), slow.values)
+            return Mapped(merged, {int(rest[i]): why for i, why in slow.failed.items()})
         return self._distinct_values(raw)
 
     def _distinct_values(self, raw: pa.Array) -> Mapped:
@@ -356,10 +355,10 @@ def _typed(values: pa.Array, type: pa.DataType) -> pa.Array:
 
 
 def _scattered(values: pa.Array, positions: np.ndarray, n: int) -> pa.Array:
-    """An array of ``n`` nulls with ``values`` at ``positions``."""
-    at = np.full(n, len(values), np.int64)
-    at[positions] = np.arange(len(values))
-    return pa.concat_arrays([values, pa.nulls(1, values.type)]).take(pa.array(at))
+    """An array of ``n`` nulls with ``values`` at ``positions`` (ascending)."""
+    mask = np.zeros(n, bool)
+    mask[positions] = True
+    return pc.replace_with_mask(pa.nulls(n, values.type), pa.array(mask), values)
 
 
 def _first_present(steps: list[_ColumnTransform], columns: Sequence[RawColumn], n: int) -> Mapped:

@@ -123,19 +123,12 @@ def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:
                     pc.and_(pc.less(size, 1e16), pc.or_(pc.greater_equal(size, 1e-4), pc.equal(size, 0.0))))
     integral = pc.invert(pc.match_substring(text, "."))
     text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
-    odd = np.flatnonzero(~pc.fill_null(plain, True).to_numpy(zero_copy_only=False))
-    if not len(odd):
+    odd = ~pc.fill_null(plain, True).to_numpy(zero_copy_only=False)
+    if not odd.any():
         return text
     write = (lambda v: orjson.dumps(v).decode("utf-8")) if json else repr
-    at = pa.array(odd)
-    fixed = pa.array([write(v) for v in values.take(at).to_pylist()], pa.string())
-    order = np.full(len(values), -1, np.int64)
-    order[odd] = np.arange(len(odd))
-    keep = np.flatnonzero(order < 0)
-    merged = pa.concat_arrays([text.take(pa.array(keep)), fixed])
-    place = np.empty(len(values), np.int64)
-    place[keep], place[odd] = np.arange(len(keep)), len(keep) + np.arange(len(odd))
-    return merged.take(pa.array(place))
+    fixed = [write(v) for v in values.filter(pa.array(odd)).to_pylist()]
+    return pc.replace_with_mask(text, pa.array(odd), pa.array(fixed, pa.string()))
 
 
 def load_props(text: str | None) -> dict[str, Any]:
