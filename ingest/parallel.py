@@ -4,8 +4,9 @@ several processes, with exactly the same result.
 The file is cut into segments of about :data:`SEGMENT_BYTES` at line ends where the number of
 quote bytes so far is even, i.e. outside quoted fields as far as quotes tell. A stray quote inside
 an unquoted field can fool that count, so every cut is checked: a segment Arrow reads is proved plain
-(``ingest.arrow_rows``), and the csv module, for any other, appends a sentinel line and tells whether it came back as a record of its own (the segment ended
-outside a quoted field). From the first segment that did not, or that grew past
+(``ingest.arrow_rows``); for any other, the csv module is given the segment with a sentinel line appended,
+which must come back as a record of its own (the segment ended outside a quoted field). From the first
+segment that did not, or that grew past
 :data:`MAX_SEGMENT_BYTES` without a safe cut, the rest of the file is read in this process the
 ordinary way. Segments come back in file order; the document's builder adds them in that order.
 """
