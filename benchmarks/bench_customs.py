@@ -102,7 +102,7 @@ def ingest_once(path: str, layout: str, workers: int) -> None:
     """Child process: ingest one file into a fresh store and print seconds, rows, peak RSS and CPU seconds
     of all its processes."""
     from graph.stores import open_store
-    from ingest.customs import CustomsFile, paused_gc
+    from ingest.customs import CustomsFile, bulk_load
     from ingest.quarantine import Quarantine
 
     store_dir = tempfile.mkdtemp(prefix="bench-customs-store-")
@@ -112,7 +112,7 @@ def ingest_once(path: str, layout: str, workers: int) -> None:
         started = time.perf_counter()
         store = open_store(store_dir)
         customs = CustomsFile(path, layout=layout, workers=workers)
-        with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, paused_gc():
+        with Quarantine(Path(store_dir) / "quarantine.jsonl") as quarantine, bulk_load():
             store.write(quarantine.filter(customs.batches()))
         elapsed = time.perf_counter() - started
         sampler.sample()

@@ -36,7 +36,7 @@ def peak_mb() -> float:
 def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]:
     """Run one phase in this process; returns its figures."""
     from graph.stores.embedded import EmbeddedStore  # imports stay out of the timings
-    from ingest.customs import load_canonical, paused_gc
+    from ingest.customs import bulk_load, load_canonical
     from ingest.demo import generate_world
     from ingest.quarantine import Quarantine
     from ingest.tags import load_tags
@@ -53,7 +53,7 @@ def run_phase(phase: str, rows: int, seed: int, work: Path) -> dict[str, object]
     elif phase == "ingest":
         shutil.rmtree(store_dir, ignore_errors=True)
         store = EmbeddedStore(store_dir)
-        with Quarantine() as quarantine, paused_gc():
+        with Quarantine() as quarantine, bulk_load():
             result = store.write(quarantine.filter(load_canonical(world / "customs.csv")))
         customs_seconds = time.perf_counter() - started
         store.write(quarantine.filter(load_tags(world / "tags.csv")))

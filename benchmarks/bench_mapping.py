@@ -15,7 +15,7 @@ import os
 import statistics
 import time
 
-from ingest.customs import CustomsFile, paused_gc
+from ingest.customs import CustomsFile, bulk_load
 
 
 def time_mapping(path: str, layout: str, runs: int, fresh: bool) -> tuple[str, int, list[float]]:
@@ -29,7 +29,7 @@ def time_mapping(path: str, layout: str, runs: int, fresh: bool) -> tuple[str, i
         name = customs.choice.layout.name
         rows = 0
         spent = 0.0
-        with paused_gc():  # as the ingest maps them
+        with bulk_load():  # as the ingest maps them
             source = ([cells for _, cells in chunk] for chunk in customs.reader.chunks()) if fresh else chunks
             for chunk in source:
                 start = time.process_time()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from graph.stores.embedded import EmbeddedStore
-from ingest.customs import CustomsFile, paused_gc
+from ingest.customs import CustomsFile, bulk_load
 from ingest.quarantine import Quarantine
 
 
@@ -48,7 +48,7 @@ def timed_write(store_dir: Path, items: list[Any], profile: cProfile.Profile | N
     if profile:
         profile.enable()
     store = EmbeddedStore(store_dir)
-    with Quarantine(None) as quarantine, paused_gc():
+    with Quarantine(None) as quarantine, bulk_load():
         result = store.write(quarantine.filter(iter(items)))
     if profile:
         profile.disable()

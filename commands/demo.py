@@ -5,21 +5,21 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 from tqdm import tqdm
 
-from commands.common import emit, format_option, open_cli_store, progress, store_option
 from commands.analysis import path_row
+from commands.common import emit, format_option, open_cli_store, progress, store_option
 from graph.batch import EdgeBatch
 from graph.schema import Record
 from graph.stores import GraphStore
 from graph.trace import TraceQuery, trace
-from ingest.customs import load_canonical, paused_gc
+from ingest.customs import bulk_load, load_canonical
 from ingest.demo import MAX_ROWS, MIN_ROWS, WorldFiles, generate_world
 from ingest.demo_score import load_truth, score_against_truth
 from ingest.quarantine import Quarantine, Rejected
@@ -46,7 +46,7 @@ def load_file(store: GraphStore, step: str, path: Path,
               quarantine_path: Path) -> dict[str, Any]:
     """Write one file's records to the store through a quarantine; returns its summary row."""
     started = time.perf_counter()
-    with Quarantine(quarantine_path) as quarantine, paused_gc():
+    with Quarantine(quarantine_path) as quarantine, bulk_load():
         result = store.write(quarantine.filter(progress(loader(path), desc=path.name, unit="records")))
     return {"step": step, "file": str(path), "records": quarantine.records, "quarantined": quarantine.rejected,
             "nodes_added": result.nodes_added, "edges_added": result.edges_added,

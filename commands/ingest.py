@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from commands.common import emit, format_option, open_cli_store, store_option
 from graph.schema import Record
-from ingest.customs import CustomsFile, paused_gc
+from ingest.customs import CustomsFile, bulk_load
 from ingest.layouts import LayoutError
 from ingest.quarantine import Quarantine, Rejected
 from ingest.readers import ReadError
@@ -81,7 +81,7 @@ def ingest_customs(files: tuple[Path, ...], layout: str, defaults: tuple[str, ..
             choice = customs.choice
             click.echo(f"{file}: layout {choice.layout.name} ({choice.how}, score {choice.score:.2f}), "
                        f"{customs.info.describe()}", err=True)
-            with Quarantine(target) as quarantine, paused_gc():
+            with Quarantine(target) as quarantine, bulk_load():
                 result = store.write(quarantine.filter(_with_row_progress(customs)))
             counts = customs.counts
             rows.append({"file": str(file), "layout": choice.layout.name, "score": choice.score,

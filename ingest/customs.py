@@ -10,11 +10,14 @@ ends either in records or as one :class:`Rejected` with its reason, so
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from graph.batch import EdgeBatch, expand
 from graph.schema import Record
@@ -100,17 +103,24 @@ class CustomsFile:
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk load.
+def bulk_load() -> Iterator[None]:
+    """Settings for a bulk load: the cyclic garbage collector paused, and Arrow's memory taken from jemalloc.
 
-    Loading creates millions of long-lived objects and no reference cycles; with the collector
-    on, its repeated scans of the growing heap cost a third of the load time.
+    Loading creates millions of long-lived objects and no reference cycles; with the collector on, its
+    repeated scans of the growing heap cost a third of the load time. With Arrow's default allocator here
+    (mimalloc) a 1M-row customs load took 10-25% more time and memory than with jemalloc
+    (``benchmarks/bench_customs.py``). ``ARROW_DEFAULT_MEMORY_POOL``, when set, has the last word.
     """
     was_enabled = gc.isenabled()
+    pool = pa.default_memory_pool()
     gc.disable()
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        with suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its default
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
     try:
         yield
     finally:
+        pa.set_memory_pool(pool)
         if was_enabled:
             gc.enable()
 

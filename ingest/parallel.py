@@ -115,7 +115,7 @@ _PLANNER: RowPlanner | None = None
 
 def _start_worker(settings: RowSettings) -> None:
     global _PLANNER
-    gc.disable()  # planning makes no reference cycles, and the collector's scans cost much (see paused_gc)
+    gc.disable()  # planning makes no reference cycles, and the collector's scans cost much (see bulk_load)
     _PLANNER = RowPlanner(settings)
 
 
