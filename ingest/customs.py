@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,14 +115,21 @@ def bulk_load() -> Iterator[None]:
     pool = pa.default_memory_pool()
     gc.disable()
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-        with suppress(NotImplementedError):  # a pyarrow built without jemalloc keeps its default
-            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.set_memory_pool(_bulk_pool())
     try:
         yield
     finally:
         pa.set_memory_pool(pool)
         if was_enabled:
             gc.enable()
+
+
+def _bulk_pool() -> pa.MemoryPool:
+    """jemalloc's Arrow pool, or the default one in a pyarrow built without jemalloc."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return pa.default_memory_pool()
 
 
 def load_customs(path: str | Path, **options: Any) -> Iterator[Record | EdgeBatch | Rejected]:

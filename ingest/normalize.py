@@ -214,7 +214,7 @@ def _normalize_date_text(value: str) -> str | None:
         if (match := _YEAR_MONTH.fullmatch(value)) and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1000:
             return value  # (strftime writes years before 1000 without zeros: those take the slow path)
     except ValueError:
-        pass
+        return _normalize_date(value)  # an impossible date: the strptime path gives the reason
     return _normalize_date(value)
 
 
