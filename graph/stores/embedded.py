@@ -249,8 +249,9 @@ def _sorted_with_stats(edges: pd.DataFrame, evidence: pd.DataFrame) -> tuple[pd.
 def _taken(table: pa.Table, rows: np.ndarray) -> pa.Table:
     """``table.take(rows)``, column by column from one chunk (several times faster than across many chunks)."""
     indices = pa.array(rows, pa.int64())
-    return pa.Table.from_arrays([column.combine_chunks().take(indices) for column in table.columns],
-                                schema=table.schema)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's take lets other threads run
+        columns = list(pool.map(lambda column: column.combine_chunks().take(indices), table.columns))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def _schema_of(table: str, columns: list[str]) -> pa.Schema:

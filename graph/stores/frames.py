@@ -104,6 +104,12 @@ _ESCAPED_BYTES = np.zeros(256, bool)
 _ESCAPED_BYTES[[*range(32), ord('"'), ord("\\")]] = True
 
 
+def _has_byte(strings: pa.Array, byte: bytes) -> bool:
+    """Whether any of the strings' data holds ``byte`` (data outside the strings included: a safe answer)."""
+    data = strings.buffers()[2]
+    return data is not None and bool((np.frombuffer(data, np.uint8) == ord(byte)).any())
+
+
 def _may_need_escapes(strings: pa.Array) -> bool:
     """False when no byte of the strings' data is one orjson escapes (UTF-8 multi-byte characters never are)."""
     data = strings.buffers()[2]
@@ -118,12 +124,17 @@ def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:
     ['1.0', '0.1', None, '1e+16', '2.5e-05']
     """
     text = pc.cast(values, pa.string())
-    size = pc.abs(values)
-    plain = pc.and_(pc.invert(pc.match_substring(text, "e")),
-                    pc.and_(pc.less(size, 1e16), pc.or_(pc.greater_equal(size, 1e-4), pc.equal(size, 0.0))))
-    integral = pc.invert(pc.match_substring(text, "."))
-    text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
-    odd = ~pc.fill_null(plain, True).to_numpy(zero_copy_only=False)
+    numbers = values.to_numpy(zero_copy_only=False)  # (NaN where null)
+    size = np.abs(numbers)
+    plain = (size < 1e16) & ((size >= 1e-4) | (size == 0.0))  # no exponent in repr
+    if _has_byte(text, b"e"):  # (Arrow writing an exponent where repr does not)
+        plain &= ~pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False)
+    whole = plain & ~pc.fill_null(pc.match_substring(text, "."), True).to_numpy(zero_copy_only=False)
+    if whole.any():  # repr writes them with ".0"
+        text = pc.binary_join_element_wise(text, pc.if_else(pa.array(whole), ".0", ""), "")
+    odd = ~plain
+    if values.null_count:
+        odd &= values.is_valid().to_numpy(zero_copy_only=False)
     if not odd.any():
         return text
     write = (lambda v: orjson.dumps(v).decode("utf-8")) if json else repr

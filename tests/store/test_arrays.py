@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.batch import EdgeBatch
-from graph.stores.arrays import KEY_SEPARATOR, joined_keys, positions_in, sorted_groups
+from graph.stores.arrays import KEY_SEPARATOR, _hex_order, joined_keys, positions_in, sorted_groups
 from graph.stores.frames import SCHEMAS, coded_evidence_stats, distinct_rows_of, evidence_stats
 
 texts = st.text(alphabet=["a", "b", "é", "Ж", "\x1f", "0"], max_size=3)
@@ -22,6 +22,32 @@ def test_sorted_groups_ranks_distinct_ids_in_byte_order(ids: list[str]) -> None:
     distinct = sorted(set(ids), key=lambda s: s.encode("utf-8"))
     assert group.tolist() == [distinct.index(i) for i in ids]
     assert firsts.tolist() == [ids.index(d) for d in distinct]
+
+
+# Store-made ids: a shared prefix, then hex digits. Few heads (first 16 digits) and tails make repeats and ids that
+# agree in their first 16 digits only, the case the packed-integer sort must hand back to Arrow's.
+heads = st.sampled_from(["0" * 16, "0123456789abcdef", "f" * 15 + "e", "a0" * 8])
+hex_ids = st.builds(lambda head, tail: f"edge:{head}{tail}", heads, st.sampled_from(["0000", "00ff", "9a9a"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(hex_ids, max_size=30), st.integers(0, 30))
+def test_sorted_groups_of_hex_ids_match_byte_order(ids: list[str], cut: int) -> None:
+    group, firsts = sorted_groups(pa.chunked_array([pa.array(ids[:cut], pa.string()), pa.array(ids[cut:], pa.string())]))
+    distinct = sorted(set(ids))
+    assert group.tolist() == [distinct.index(i) for i in ids]
+    assert firsts.tolist() == [ids.index(d) for d in distinct]
+    if len(ids) >= 2 and len({i[:21] for i in distinct}) == len(distinct):  # the first 16 digits tell ids apart
+        assert _hex_order(pa.array(ids, pa.string())) is not None  # so the fast path was taken
+
+
+def test_hex_order_declines_ids_of_other_shapes() -> None:
+    assert _hex_order(pa.array(["edge:" + "a" * 20, "edge:" + "A" * 20])) is None  # upper case: not the store's
+    assert _hex_order(pa.array(["edge:" + "a" * 20, "edge:" + "b" * 19])) is None  # lengths differ
+    assert _hex_order(pa.array(["edge:" + "a" * 15, "edge:" + "b" * 15])) is None  # fewer than 16 digits
+    assert _hex_order(pa.array(["edge:" + "a" * 20, None])) is None
+    assert _hex_order(pa.array(["edge:" + "0" * 20, "edge:" + "0" * 18 + "ff", "edge:" + "1" * 20])) is None  # ties
+    assert _hex_order(pa.array(["x", "edge:" + "a" * 20, "edge:" + "b" * 20]).slice(1)) is not None  # sliced
 
 
 @settings(max_examples=200, deadline=None)
