@@ -32,7 +32,8 @@ from ingest.layouts import RowMapper
 from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
-SEGMENT_BYTES = 4 << 20
+SEGMENT_BYTES = 16 << 20  # bigger segments repeat less per-segment work (each distinct company is looked up once)
+FIRST_SEGMENT_BYTES = 2 << 20  # the first segment is small (planning starts soon); each next one is twice as big
 MAX_SEGMENT_BYTES = 64 << 20
 # Encodings in which the bytes of '"', '\n' and '\r' never occur inside another character.
 ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1251", "cp1252", "cp1254", "cp866", "koi8-r",
@@ -94,8 +95,8 @@ def safe_cut(data: bytes) -> int | None:
 def segments(path: Any, skip: int) -> Iterator[Segment]:
     """The file cut into segments (see the module docstring)."""
     with open(path, "rb") as handle:
-        pending, start, lines = b"", 0, 0
-        while block := handle.read(SEGMENT_BYTES):
+        pending, start, lines, size = b"", 0, 0, min(FIRST_SEGMENT_BYTES, SEGMENT_BYTES)
+        while block := handle.read(size):
             pending += block
             cut = safe_cut(pending)
             if cut is None:
@@ -105,7 +106,7 @@ def segments(path: Any, skip: int) -> Iterator[Segment]:
                 continue
             data, pending = pending[:cut], pending[cut:]
             yield Segment(start, data, lines, skip)
-            start, lines, skip = start + cut, lines + count_lines(data), 0
+            start, lines, skip, size = start + cut, lines + count_lines(data), 0, min(2 * size, SEGMENT_BYTES)
         if pending:
             yield Segment(start, pending, lines, skip)
 
