@@ -95,6 +95,11 @@ class SchemaError(ValueError):
     """A record breaks the schema (unknown edge shape, bad confidence, ...)."""
 
 
+ID_SEPARATOR = "\x1f"  # between the parts an id is made of
+ID_BYTES = 10  # of an id's sha1, written as 20 hex digits
+EDGE_ID_PREFIX = "edge:"
+
+
 def make_id(kind: str, *parts: object) -> str:
     """Deterministic id: ``kind:`` plus 20 hex chars of sha1 over the parts.
 
@@ -103,8 +108,8 @@ def make_id(kind: str, *parts: object) -> str:
     >>> make_id("company", "a", "b") != make_id("company", "ab")
     True
     """
-    text = parts[0] if len(parts) == 1 and type(parts[0]) is str else "\x1f".join(map(str, parts))
-    return f"{kind}:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]}"
+    text = parts[0] if len(parts) == 1 and type(parts[0]) is str else ID_SEPARATOR.join(map(str, parts))
+    return f"{kind}:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:2 * ID_BYTES]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,9 +222,8 @@ def edge_ids(type: EdgeType | str, sources: Iterable[str], targets: Iterable[str
     >>> edge_ids("SHIPPED", ["a"], ["b"], ["k"]) == [edge_id(EdgeType.SHIPPED, "a", "b", "k")]
     True
     """
-    head = f"{EdgeType(type).value}\x1f"
-    sha1 = hashlib.sha1
-    return ["edge:" + sha1(f"{head}{s}\x1f{t}\x1f{k}".encode()).hexdigest()[:20]
+    head, sep, digits, sha1 = f"{EdgeType(type).value}{ID_SEPARATOR}", ID_SEPARATOR, 2 * ID_BYTES, hashlib.sha1
+    return [EDGE_ID_PREFIX + sha1(f"{head}{s}{sep}{t}{sep}{k}".encode()).hexdigest()[:digits]
             for s, t, k in zip(sources, targets, keys, strict=True)]
 
 

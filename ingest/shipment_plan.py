@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 
 from graph.batch import EdgeBatch
 from graph.goods import chpl_entry, describe_hs, goods_category
-from graph.schema import EdgeType, NodeType, edge_ids, node_id
-from graph.stores.frames import SCHEMAS, float_texts, json_objects
+from graph.schema import EdgeType, NodeType, node_id
+from graph.stores.frames import SCHEMAS, edge_id_column, float_texts, json_objects
 from ingest.canonical import REQUIRED, ROLES, CanonicalColumns
 from ingest.keys import company_key, normalize_identifier
 from ingest.normalize import NormalizationError, clean_text, is_valid_inn, normalize_country, split_glued_identifiers
@@ -209,14 +209,13 @@ class ShipmentPlanner:
     def _facts(self, chunk: CanonicalColumns, kept: np.ndarray, roles: list[_RoleColumns], companies: list[_Named],
                goods: _Named, locators: pa.Array, excerpts: pa.Array) -> list[RowFacts]:
         """The kept rows that name a company, company fact, good or brand this planner has not seen before."""
-        at = pa.array(kept)
         brands = chunk.column("brand")
-        new_rows = [self._first_untold_companies(kept, named.codes[kept]) for named in companies]
+        new_rows = [self._first_untold_companies(kept, [named.codes[kept] for named in companies])]
         for role, named in zip(roles, companies):
             if role.props:  # (the company's own mark is the same with and without its facts)
                 new_rows.append(kept[self._first_untold(role.role, [named.codes[kept], *(
-                    column.take(at) for _, column in role.props)])])
-        new_rows.append(kept[self._first_untold("good", [goods.ids(kept), brands.take(at)])])
+                    _kept_rows(column, kept) for _, column in role.props)])])
+        new_rows.append(kept[self._first_untold("good", [goods.ids(kept), _kept_rows(brands, kept)])])
         rows = np.unique(np.concatenate(new_rows))
         if not len(rows):
             return []
@@ -228,15 +227,19 @@ class ShipmentPlanner:
                 for k, (locator, date, excerpt, good, brand) in enumerate(zip(
                     locators.take(at).to_pylist(), dates, excerpts.take(at).to_pylist(), goods.at(rows), brand_of))]
 
-    def _first_untold_companies(self, kept: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        """The first kept row naming each company no earlier row named."""
+    def _first_untold_companies(self, kept: np.ndarray, role_codes: list[np.ndarray]) -> np.ndarray:
+        """The first kept row naming each company no earlier row named, in whichever role (``role_codes``: per
+        role, the company of each kept row)."""
         told = self._told_companies
         if len(told) < len(self._companies):
             told = self._told_companies = np.concatenate([told, np.zeros(len(self._companies) - len(told), bool)])
+        codes = np.stack(role_codes, axis=1).ravel()  # row by row: a company's first row, whatever its role there
         distinct, first = np.unique(codes, return_index=True)
+        if len(distinct) and distinct[0] < 0:  # (no company)
+            distinct, first = distinct[1:], first[1:]
         untold = ~told[distinct]
         told[distinct] = True
-        return kept[first[untold]]
+        return kept[first[untold] // len(role_codes)]
 
     def _first_untold(self, kind: str, columns: list[np.ndarray | pa.Array]) -> np.ndarray:
         """Positions of the first of each combination of values no earlier row had (values of Arrow columns, or
@@ -263,16 +266,14 @@ class ShipmentPlanner:
     def _shipments(self, chunk: CanonicalColumns, kept: np.ndarray, companies: list[_Named], goods: _Named,
                    locators: pa.Array, excerpts: pa.Array) -> EdgeBatch:
         """The kept rows' SHIPPED edges and their evidence rows as Arrow tables."""
-        at = pa.array(kept)
-
         def take(name: str) -> pa.Array:
-            return chunk.column(name).take(at)
+            return _kept_rows(chunk.column(name), kept)
 
         shippers, consignees = (self._company_ids.take(pa.array(named.codes[kept])) for named in companies)
         record_ids, dates, hs_codes, usd, qtys, parts = (take(name) for name in (
             "record_id", "date", "hs_code", "value_usd", "quantity", "part_number"))
         props: dict[str, pa.Array | list[Any]] = {
-            name: values.take(at) for name, values in chunk.props.get("edge_props", {}).items()}
+            name: _kept_rows(values, kept) for name, values in chunk.props.get("edge_props", {}).items()}
         for name in EDGE_TEXTS:
             _overlay(props, name, take(name))
         for name in GOOD_EDGE_PROPS:
@@ -283,15 +284,14 @@ class ShipmentPlanner:
             pc.coalesce(record_ids, dates, "None"), "" if lines is None else pc.fill_null(_strings(lines), ""),
             pc.fill_null(hs_codes, "None"), pc.fill_null(float_texts(usd), "None"),
             pc.fill_null(float_texts(qtys), "None"), pc.fill_null(parts, ""), "|")
-        ids = pa.array(edge_ids(EdgeType.SHIPPED, shippers.to_pylist(), consignees.to_pylist(), keys.to_pylist()),
-                       pa.string())
+        ids = edge_id_column(EdgeType.SHIPPED, shippers, consignees, keys)
         m = len(kept)
         edges = pa.Table.from_arrays([
             ids, pa.array([EdgeType.SHIPPED.value] * m, pa.string()), shippers, consignees, keys, dates, hs_codes,
             usd, qtys, take("origin_country"), json_objects(props, m),
         ], schema=SCHEMAS["edges"])
-        evidence = evidence_table(ids, self.source, self.extractor, self.confidence, locators.take(at), dates,
-                                  excerpts.take(at))
+        evidence = evidence_table(ids, self.source, self.extractor, self.confidence, _kept_rows(locators, kept),
+                                  dates, _kept_rows(excerpts, kept))
         return EdgeBatch(edges, evidence)
 
 
@@ -329,6 +329,11 @@ def evidence_table(owners: pa.Array, source: str, extractor: str, confidence: fl
 
 def _strings(values: pa.Array | Sequence[Any]) -> pa.Array:
     return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
+def _kept_rows(values: pa.Array, kept: np.ndarray) -> pa.Array:
+    """The values of the ``kept`` rows (ascending positions): the values themselves when every row is kept."""
+    return values if len(kept) == len(values) else values.take(pa.array(kept))
 
 
 def _flags(mask: pa.Array) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.schema import EDGE_RULES, Edge, EdgeType, Evidence, Node, NodeType, SchemaError
+from graph.schema import (
+    EDGE_ID_PREFIX, EDGE_RULES, ID_BYTES, ID_SEPARATOR, Edge, EdgeType, Evidence, Node, NodeType, SchemaError, edge_ids,
+)
 
 if TYPE_CHECKING:  # networkx costs ~1 s to import: only the graph view needs it
     import networkx as nx
@@ -57,8 +60,27 @@ def json_objects(columns: Mapping[str, pa.Array | Sequence[Any]], rows: int) -> 
     pieces = [piece for member in members for piece in member]
     if isinstance(pieces[0], str):  # every row has the first member: no comma to drop
         return pc.binary_join_element_wise("{" + pieces[0][1:], *pieces[1:], "}", "")
-    joined = pc.binary_join_element_wise("{", *pieces, "}", "")
-    return pc.replace_substring(joined, "{,", "{", max_replacements=1)
+    return _opened(pc.binary_join_element_wise(*pieces, "}", ""))
+
+
+def _opened(members: pa.Array) -> pa.Array:
+    """``,"a":1,"b":2}`` made ``{"a":1,"b":2}``, and ``}`` (no member) ``{}``: the leading comma overwritten in a
+    copy of the text bytes where every row has a member, Arrow's replace otherwise.
+
+    >>> _opened(pa.array([',"a":1}', ',"b":2,"c":3}']).slice(1)).to_pylist()
+    ['{"b":2,"c":3}']
+    >>> _opened(pa.array([',"a":1}', '}'])).to_pylist()
+    ['{"a":1}', '{}']
+    """
+    n = len(members)
+    offsets = np.frombuffer(members.buffers()[1], np.int32, n + 1, members.offset * 4)
+    starts = offsets[:-1]
+    if n == 0 or (offsets[1:] - starts).min() < 2:
+        return pc.replace_substring(pc.binary_join_element_wise("{", members, ""), "{,", "{", max_replacements=1)
+    data = np.frombuffer(members.buffers()[2], np.uint8).copy()
+    data[starts] = ord("{")
+    return pa.Array.from_buffers(pa.string(), n, [None, members.buffers()[1], pa.py_buffer(data)],
+                                 offset=members.offset)
 
 
 def _json_member(name: str, values: pa.Array | Sequence[Any]) -> list[str | pa.Array] | None:
@@ -100,10 +122,6 @@ def _escaped_where_needed(key: str, strings: pa.Array) -> pa.Array:
     return pc.replace_with_mask(fragments, escaped, pa.array(written, pa.string()))
 
 
-_ESCAPED_BYTES = np.zeros(256, bool)
-_ESCAPED_BYTES[[*range(32), ord('"'), ord("\\")]] = True
-
-
 def _has_byte(strings: pa.Array, byte: bytes) -> bool:
     """Whether any of the strings' data holds ``byte`` (data outside the strings included: a safe answer)."""
     data = strings.buffers()[2]
@@ -113,7 +131,33 @@ def _has_byte(strings: pa.Array, byte: bytes) -> bool:
 def _may_need_escapes(strings: pa.Array) -> bool:
     """False when no byte of the strings' data is one orjson escapes (UTF-8 multi-byte characters never are)."""
     data = strings.buffers()[2]
-    return data is not None and bool(_ESCAPED_BYTES[np.frombuffer(data, np.uint8)].any())
+    if data is None:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    return bool(((raw < 32) | (raw == ord('"')) | (raw == ord("\\"))).any())
+
+
+def edge_id_column(type: EdgeType | str, sources: pa.Array, targets: pa.Array, keys: pa.Array) -> pa.Array:
+    """:func:`graph.schema.edge_ids` of string columns, as a string column (no Python string per edge).
+
+    >>> from graph.schema import edge_id
+    >>> edge_id_column("SHIPPED", pa.array(["a"]), pa.array(["b"]), pa.array(["k"])).to_pylist() == [
+    ...     edge_id("SHIPPED", "a", "b", "k")]
+    True
+    """
+    texts = pc.binary_join_element_wise(EdgeType(type).value, sources, targets, keys, ID_SEPARATOR)
+    n = len(texts)
+    if texts.null_count or n == 0:
+        return pa.array(edge_ids(type, sources.to_pylist(), targets.to_pylist(), keys.to_pylist()), pa.string())
+    offsets = np.frombuffer(texts.buffers()[1], np.int32, n + 1, texts.offset * 4).tolist()
+    data, sha1 = memoryview(texts.buffers()[2]), hashlib.sha1
+    digests = b"".join([sha1(data[start:end]).digest()[:ID_BYTES] for start, end in zip(offsets, offsets[1:])])
+    prefix = EDGE_ID_PREFIX.encode()
+    ids = np.empty((n, len(prefix) + 2 * ID_BYTES), np.uint8)
+    ids[:, :len(prefix)] = np.frombuffer(prefix, np.uint8)
+    ids[:, len(prefix):] = np.frombuffer(digests.hex().encode(), np.uint8).reshape(n, 2 * ID_BYTES)
+    ends = np.arange(0, ids.size + 1, ids.shape[1], dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(ends), pa.py_buffer(ids)])
 
 
 def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:

@@ -182,3 +182,19 @@ def test_read_ahead_keeps_order_passes_errors_and_stops_with_its_consumer() -> N
     assert [next(early) for _ in range(3)] == [0, 1, 2]
     early.close()  # the consumer stops: the producer does too, a few items ahead at most
     assert len(produced) <= 3 + 2 + 2
+
+
+def test_a_company_named_in_both_roles_is_told_by_its_first_row(tmp_path: Path) -> None:
+    rows = [[f"R{i}", "2023-01-05", f"Shipper {i} Ltd", "CN", "", f"Buyer {i} LLC", "RU", "", "CN", "854231",
+             "chip", "", "", "1", "pcs", "10"] for i in range(6)]
+    rows[1][2] = "Shipper 0 Ltd"  # (so nothing else in line 3 is new)
+    rows[1][5:7] = ["Both Ways Ltd", "HK"]  # a consignee here (line 3) ...
+    rows[4][2:4] = ["Both Ways Ltd", "HK"]  # ... and a shipper later in the same chunk (line 6)
+    path = write_csv(tmp_path / "both.csv", rows)
+    with Quarantine(tmp_path / "q.jsonl") as quarantine:
+        open_store(tmp_path / "store").write(quarantine.filter(CustomsFile(path, layout="canonical").batches()))
+    store = open_store(tmp_path / "store")
+    nodes = store.node_frame()
+    company = nodes.loc[nodes["name"] == "Both Ways Ltd", "id"].item()
+    evidence = store.evidence_frame()
+    assert evidence.loc[evidence["owner"] == company, "locator"].tolist() == ["line 3"]

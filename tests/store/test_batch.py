@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from graph.batch import EdgeBatch, expand
 from graph.schema import Edge, EdgeType, Evidence, Node, NodeType, SchemaError, edge_id, edge_ids
 from graph.stores.embedded import EmbeddedStore
-from graph.stores.frames import SCHEMAS, dump_props, float_texts, json_objects
+from graph.stores.frames import SCHEMAS, dump_props, edge_id_column, float_texts, json_objects
 
 EV = Evidence("doc:test", "row 1", "test/1", 0.9, "2024-01-02", "a|b")
 A, B = Node(NodeType.COMPANY, "name:a|HK", "A", "HK", evidence=(EV,)), Node(NodeType.COMPANY, "name:b|RU", "B", "RU",
@@ -103,6 +103,15 @@ def test_float_texts_are_repr_and_orjson(values: list[float | None]) -> None:
     assert float_texts(array).to_pylist() == [None if v is None else repr(v) for v in values]
     assert float_texts(array, json=True).to_pylist() == [
         None if v is None else orjson.dumps(v).decode("utf-8") for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6), st.none() | st.text(max_size=6)), max_size=12),
+       st.integers(0, 3))
+def test_edge_id_column_is_edge_ids(rows: list[tuple[str, str, str | None]], offset: int) -> None:
+    sources, targets, keys = (list(column) for column in zip(*rows)) if rows else ([], [], [])
+    columns = [pa.array(["pad"] * offset + values, pa.string()).slice(offset) for values in (sources, targets, keys)]
+    assert edge_id_column(EdgeType.SHIPPED, *columns).to_pylist() == edge_ids(EdgeType.SHIPPED, sources, targets, keys)
 
 
 def test_edge_ids_are_edge_id() -> None:
