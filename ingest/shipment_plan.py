@@ -296,10 +296,40 @@ class ShipmentPlanner:
 
 
 def key_texts(columns: Sequence[pa.Array]) -> pa.Array:
-    """Per row, one text that tells its values (null included) apart from any other row's: each value's length,
-    ``:`` and the value (``n:`` for null), one after another.
+    """Per row, one text that tells its values (null included) apart from any other row's, in any call (so a
+    company's key is the same in every chunk): the values joined by ``\\x1f``, with ``\\x1e`` for null. A row
+    with either byte in a value gets ``\\x1e\\x1e`` (which no joined row holds) and :func:`_length_prefixed` instead.
 
-    >>> key_texts([pa.array(["ab", None]), pa.array(["c", ""])]).to_pylist()
+    >>> key_texts([pa.array(["ab", None, "a\\x1fb"]), pa.array(["c", "", None])]).to_pylist()
+    ['ab\\x1fc', '\\x1e\\x1f', '\\x1e\\x1e3:a\\x1fbn:']
+    """
+    joined = pc.binary_join_element_wise(*(pc.fill_null(c, _NULL) if c.null_count else c for c in columns),
+                                         _SEPARATOR)
+    if not any(_holds_marks(column) for column in columns):
+        return joined
+    marked = None
+    for column in columns:
+        found = pc.fill_null(pc.match_substring_regex(column, f"[{_NULL}{_SEPARATOR}]"), False)
+        marked = found if marked is None else pc.or_(marked, found)
+    return pc.if_else(marked, pc.binary_join_element_wise(_NULL * 2, _length_prefixed(columns), ""), joined)
+
+
+_SEPARATOR, _NULL = "\x1f", "\x1e"
+
+
+def _holds_marks(strings: pa.Array) -> bool:
+    """Whether the strings' data (or bytes beside it: a safe answer) holds ``\\x1e`` or ``\\x1f``."""
+    data = strings.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    return bool(((raw == 0x1E) | (raw == 0x1F)).any())
+
+
+def _length_prefixed(columns: Sequence[pa.Array]) -> pa.Array:
+    """Per row, each value's length, ``:`` and the value (``n:`` for null), one after another.
+
+    >>> _length_prefixed([pa.array(["ab", None]), pa.array(["c", ""])]).to_pylist()
     ['2:ab1:c', 'n:0:']
     """
     parts: list[Any] = []

@@ -9,14 +9,17 @@ from hypothesis import strategies as st
 
 from ingest.shipment_plan import _first_rows, key_texts
 
-CELLS = st.none() | st.text(alphabet=st.sampled_from(["a", "1", ":", "n", "Ж", "\x00"]), max_size=4)
+CELLS = st.none() | st.text(alphabet=st.sampled_from(["a", "1", ":", "n", "Ж", "\x00", "\x1e", "\x1f"]), max_size=4)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(CELLS, CELLS, CELLS), max_size=12))
-def test_key_texts_tell_rows_apart_exactly_when_their_values_differ(rows: list[tuple]) -> None:
-    columns = [pa.array([row[i] for row in rows], pa.string()) for i in range(3)]
-    texts = key_texts(columns).to_pylist() if rows else []
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(CELLS, CELLS, CELLS), max_size=12), st.integers(0, 12))
+def test_key_texts_tell_rows_apart_exactly_when_their_values_differ(rows: list[tuple], cut: int) -> None:
+    """Also across calls: rows cut into two chunks keep their keys."""
+    texts = []
+    for part in (rows[:cut], rows[cut:]):
+        columns = [pa.array([row[i] for row in part], pa.string()) for i in range(3)]
+        texts += key_texts(columns).to_pylist() if part else []
     for a, row_a in zip(texts, rows):
         for b, row_b in zip(texts, rows):
             assert (a == b) == (row_a == row_b)
