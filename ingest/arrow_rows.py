@@ -67,12 +67,24 @@ def read_columns(data: bytes, encoding: str, delimiter: str, width: int, *, line
     if columns is None or len(columns[0]) != len(starts):
         return None
     excerpts = columns[0] if width == 1 else pc.binary_join_element_wise(*columns, "|")
-    if not _lengths_match(starts, ends, quotes, excerpts):
+    if not _lengths_match(starts, ends, quotes, excerpts, columns):
         return None
     locators = pc.binary_join_element_wise("line ", pc.cast(pa.array(numbers), pa.string()), "")
-    if (ends - starts).max() > EXCERPT_CHARS:  # (a row's excerpt is never longer than its line)
-        excerpts = pc.utf8_slice_codeunits(excerpts, 0, EXCERPT_CHARS)
-    return RawColumns(columns, locators, excerpts)
+    long_lines = np.flatnonzero(ends - starts > EXCERPT_CHARS)  # (a row's excerpt is never longer than its line)
+    return RawColumns(columns, locators, _cut(excerpts, long_lines) if len(long_lines) else excerpts)
+
+
+def _cut(excerpts: pa.Array, candidates: np.ndarray) -> pa.Array:
+    """The excerpts cut to EXCERPT_CHARS characters; ``candidates`` are the rows that may be longer (a line of
+    more bytes than that may still be short: Cyrillic takes two bytes a character)."""
+    lengths = pc.utf8_length(excerpts.take(pa.array(candidates))).to_numpy(zero_copy_only=False)
+    rows = candidates[lengths > EXCERPT_CHARS]
+    if not len(rows):
+        return excerpts
+    cut = np.zeros(len(excerpts), bool)
+    cut[rows] = True
+    return pc.replace_with_mask(excerpts, pa.array(cut),
+                                pc.utf8_slice_codeunits(excerpts.take(pa.array(rows)), 0, EXCERPT_CHARS))
 
 
 def _utf8(data: bytes, encoding: str) -> bytes | None:
@@ -128,10 +140,14 @@ def _parse(body: bytes, delimiter: str, width: int) -> list[pa.Array] | None:
     return [column.combine_chunks() if column.num_chunks != 1 else column.chunk(0) for column in table.columns]
 
 
-def _lengths_match(starts: np.ndarray, ends: np.ndarray, quotes: np.ndarray, joined: pa.Array) -> bool:
+def _lengths_match(starts: np.ndarray, ends: np.ndarray, quotes: np.ndarray, joined: pa.Array,
+                   columns: list[pa.Array]) -> bool:
     """True when every line's bytes are its cells' bytes (``joined`` by a one-byte delimiter) and the quote bytes
     its cells do not hold."""
     cells = pc.binary_length(joined).to_numpy(zero_copy_only=False).astype(np.int64)
     if quotes.any():
-        quotes = quotes - pc.count_substring(joined, '"').to_numpy(zero_copy_only=False)
+        for column in columns:  # (only columns whose data holds a quote byte can hold one in a cell)
+            data = column.buffers()[2]
+            if data is not None and (np.frombuffer(data, np.uint8) == _QUOTE).any():
+                quotes = quotes - pc.count_substring(column, '"').to_numpy(zero_copy_only=False)
     return bool(((ends - starts) == cells + quotes).all())

@@ -62,3 +62,13 @@ def test_declines_what_it_cannot_prove() -> None:
     assert arrow(b"a,b\rc,d\n", "utf-8", ",", 2) is None          # a lone carriage return
     assert arrow(b"a,\xff\n", "utf-8", ",", 2) is None            # bytes not valid in the encoding
     assert arrow(b'a"b,c\n', "utf-8", ",", 2) is None              # an odd quote
+
+
+def test_excerpts_are_cut_to_their_characters_not_bytes() -> None:
+    long_cyrillic = "Б" * (EXCERPT_CHARS - 10)  # more bytes than EXCERPT_CHARS, fewer characters: not cut
+    rows = [f"{long_cyrillic},x", f"{'a' * EXCERPT_CHARS},y", "short,z", f'"{"Ж" * EXCERPT_CHARS}, quoted",w']
+    got = arrow(("\n".join(rows) + "\n").encode("utf-8"), "utf-8", ",", 2)  # (checks each excerpt)
+    assert got is not None and len(got) == 4
+    raw = read_columns(("\n".join(rows) + "\n").encode("utf-8"), "utf-8", ",", 2)
+    assert raw is not None
+    assert [len(e) for e in raw.excerpts.to_pylist()] == [EXCERPT_CHARS - 8, EXCERPT_CHARS, 7, EXCERPT_CHARS]
