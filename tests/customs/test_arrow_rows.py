@@ -61,6 +61,8 @@ def test_declines_what_it_cannot_prove() -> None:
     assert arrow(b"a,b\nc\n", "utf-8", ",", 2) is None            # a ragged row
     assert arrow(b"a,b\rc,d\n", "utf-8", ",", 2) is None          # a lone carriage return
     assert arrow(b"a,\xff\n", "utf-8", ",", 2) is None            # bytes not valid in the encoding
+    for broken in (b"\xd0", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"):  # cut, overlong, surrogate, > U+10FFFF
+        assert arrow(b"a,x" + broken + b"\n", "utf-8", ",", 2) is None
     assert arrow(b'a"b,c\n', "utf-8", ",", 2) is None              # an odd quote
 
 
