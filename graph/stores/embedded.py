@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -247,11 +247,25 @@ def _sorted_with_stats(edges: pd.DataFrame, evidence: pd.DataFrame) -> tuple[pd.
 
 
 def _taken(table: pa.Table, rows: np.ndarray) -> pa.Table:
-    """``table.take(rows)``, column by column from one chunk (several times faster than across many chunks)."""
+    """``table.take(rows)``: see :func:`_taken_columns`."""
+    return _taken_columns(list(table.columns), table.schema, rows)
+
+
+def _taken_columns(columns: list[pa.ChunkedArray | None], schema: pa.Schema, rows: np.ndarray) -> pa.Table:
+    """The ``rows`` of a table's ``columns``, each taken from one chunk (several times faster than across many
+    chunks), two at a time; each column is let go of (set to None in the list) once taken, so a caller holding
+    no other reference to them frees the memory of the table as its copy grows."""
     indices = pa.array(rows, pa.int64())
+
+    def take(i: int) -> pa.Array:
+        column = columns[i]
+        assert column is not None
+        columns[i] = None
+        return column.combine_chunks().take(indices)
+
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's take lets other threads run
-        columns = list(pool.map(lambda column: column.combine_chunks().take(indices), table.columns))
-    return pa.Table.from_arrays(columns, schema=table.schema)
+        taken = list(pool.map(take, range(len(columns))))
+    return pa.Table.from_arrays(taken, schema=schema)
 
 
 def _schema_of(table: str, columns: list[str]) -> pa.Schema:
@@ -275,9 +289,10 @@ def _known_keys(candidates: pa.Table, earlier: pa.Table) -> np.ndarray:
 
 
 class _MergedEdges(NamedTuple):
-    """The edge table after a write (sorted by id) and how the staged edge rows map onto it."""
+    """The edge table after a write (sorted by id; put together in a thread while the rest of the write goes
+    on) and how the staged edge rows map onto it."""
 
-    frame: pd.DataFrame
+    frame: Future[pd.DataFrame]
     stats: pd.DataFrame
     ids: pa.Array  # frame["id"]
     group: np.ndarray  # per staged edge row: its row in frame
@@ -357,6 +372,15 @@ def _write_parquet(file: Path, name: str, frame: pd.DataFrame, schema: pa.Schema
     with open(file, "rb+") as handle:
         os.fsync(handle.fileno())
     return table.num_rows
+
+
+def _done(frame: pd.DataFrame | Future[pd.DataFrame]) -> Future[pd.DataFrame]:
+    """A frame as a finished future (a future as it is)."""
+    if isinstance(frame, Future):
+        return frame
+    done: Future[pd.DataFrame] = Future()
+    done.set_result(frame)
+    return done
 
 
 def _fsync_dir(path: Path) -> None:
@@ -511,18 +535,19 @@ class EmbeddedStore:
             SchemaError: a record breaks the schema; nothing is written then.
         """
         staging = _Staging.collect(records)
-        with self._writer_lock():
+        with self._writer_lock(), ThreadPoolExecutor(max_workers=1) as background:
             self.refresh()
             self._sort_layout1()
             nodes, nodes_added, nodes_updated = self._merged_nodes(staging)
             new_edges, new_evidence, hints = staging.staged()
-            edges = self._merged_edges(new_edges, nodes)
+            edges = self._merged_edges(new_edges, nodes, background)
+            del new_edges, staging  # (the thread putting the edge table together holds what it needs)
             evidence, added, codes, confidences = self._merged_evidence(new_evidence, hints, edges)
             result = WriteResult(nodes_added, nodes_updated, edges.added, added)
             if result.changed or not (self.path / MANIFEST).exists():
                 stats = _with_stats(edges.stats, codes, confidences)
                 self._persist(nodes, edges.frame, evidence, stats)
-                self._nodes, self._edges, self._evidence, self._stats = nodes, edges.frame, evidence, stats
+                self._nodes, self._edges, self._evidence, self._stats = nodes, edges.frame.result(), evidence, stats
                 self._evidence_file = None
                 self._derived = {}
         return result
@@ -576,8 +601,9 @@ class EmbeddedStore:
             nodes = pd.concat([nodes, _table("nodes", fresh).to_pandas()], ignore_index=True)
         return nodes, len(fresh), len(updates)
 
-    def _merged_edges(self, new: pa.Table, nodes: pd.DataFrame) -> _MergedEdges:
-        """All edges sorted by id (the first row of each id wins), their stats carried over (zero for new edges).
+    def _merged_edges(self, new: pa.Table, nodes: pd.DataFrame, background: ThreadPoolExecutor) -> _MergedEdges:
+        """All edges sorted by id (the first row of each id wins; the table is put together by ``background``),
+        their stats carried over (zero for new edges).
 
         One stable sort of the old and new ids finds the repeats, the new edges and the order.
         """
@@ -588,17 +614,22 @@ class EmbeddedStore:
         added = np.sort(firsts[~is_old]) - old_n  # the new edges' first rows, in write order
         assert self._stats is not None
         if not len(added):
-            return _MergedEdges(self._edges, self._stats, old["id"].combine_chunks(), group[old_n:], is_old, 0)
+            return _MergedEdges(_done(self._edges), self._stats, old["id"].combine_chunks(), group[old_n:], is_old, 0)
         ends = new.select(["type", "source", "target"])
         checked_endpoint_types(ends if len(added) == new.num_rows else ends.take(added), nodes)
-        table = _taken(pa.concat_tables([old, new]), firsts)
-        columns = {name: np.zeros(len(firsts), dtype=field.type.to_pandas_dtype()) for name, field in
+        ids = pa.chunked_array([*old["id"].chunks, *new["id"].chunks], pa.string()).combine_chunks().take(
+            pa.array(firsts))
+        both = pa.concat_tables([old, new])
+        schema, columns = both.schema, list(both.columns)
+        del both, old, new, ends  # (the columns list is then all that holds them: each goes once taken)
+        frame = background.submit(lambda: _taken_columns(columns, schema, firsts).to_pandas())
+        carried = {name: np.zeros(len(firsts), dtype=field.type.to_pandas_dtype()) for name, field in
                    zip(STATS_SCHEMA.names, STATS_SCHEMA, strict=True)}
-        columns["seq"][group[old_n + added]] = np.arange(old_n, old_n + len(added))
-        for name, values in columns.items():
+        carried["seq"][group[old_n + added]] = np.arange(old_n, old_n + len(added))
+        for name, values in carried.items():
             values[group[:old_n]] = self._stats[name].to_numpy()
-        stats = pd.DataFrame(columns)
-        return _MergedEdges(table.to_pandas(), stats, table["id"].combine_chunks(), group[old_n:], is_old, len(added))
+        stats = pd.DataFrame(carried)
+        return _MergedEdges(frame, stats, ids, group[old_n:], is_old, len(added))
 
     def _merged_evidence(self, new: pa.Table, hints: np.ndarray,
                          edges: _MergedEdges) -> tuple[pd.DataFrame, int, np.ndarray, np.ndarray]:
@@ -653,16 +684,19 @@ class EmbeddedStore:
             codes[unhinted] = found
         return codes
 
-    def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame, evidence: pd.DataFrame, stats: pd.DataFrame) -> None:
+    def _persist(self, nodes: pd.DataFrame, edges: pd.DataFrame | Future[pd.DataFrame], evidence: pd.DataFrame,
+                 stats: pd.DataFrame) -> None:
+        """Write a generation (the edges last: they may still be being put together) and make it current."""
         generation = self.generation + 1
         final = self.path / f"gen-{generation:06d}"
         tmp = self.path / f".gen-{generation:06d}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        tables = (("nodes", nodes, SCHEMAS["nodes"]), ("edges", edges, SCHEMAS["edges"]),
-                  ("evidence", evidence, SCHEMAS["evidence"]), ("edge_stats", stats, STATS_SCHEMA))
+        tables = (("evidence", evidence, SCHEMAS["evidence"]), ("nodes", nodes, SCHEMAS["nodes"]),
+                  ("edge_stats", stats, STATS_SCHEMA), ("edges", edges, SCHEMAS["edges"]))
         with ThreadPoolExecutor(max_workers=2) as pool:  # Parquet encoding releases the GIL
-            written = pool.map(lambda job: _write_parquet(tmp / f"{job[0]}.parquet", *job), tables)
+            written = pool.map(lambda job: _write_parquet(tmp / f"{job[0]}.parquet", job[0], _done(job[1]).result(),
+                                                          job[2]), tables)
             rows = dict(zip((name for name, _, _ in tables), written))
         _fsync_dir(tmp)
         if final.exists():  # left by a writer killed after its rename, before its manifest
