@@ -34,6 +34,7 @@ from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
 SEGMENT_BYTES = 16 << 20  # bigger segments repeat less per-segment work (each distinct company is looked up once)
 FIRST_SEGMENT_BYTES = 2 << 20  # the first segment is small (planning starts soon); each next one is twice as big
+WORKER_SEGMENT_BYTES = 4 << 20  # with worker processes: each holds a segment's plan, so they stay small
 MAX_SEGMENT_BYTES = 64 << 20
 # Encodings in which the bytes of '"', '\n' and '\r' never occur inside another character.
 ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1251", "cp1252", "cp1254", "cp866", "koi8-r",
@@ -63,7 +64,7 @@ def can_split(reader: TableReader) -> bool:
 
 def worth_workers(reader: TableReader) -> bool:
     """True when a file that can be split has several segments' worth of bytes for worker processes."""
-    return can_split(reader) and reader.path.stat().st_size > 2 * SEGMENT_BYTES
+    return can_split(reader) and reader.path.stat().st_size > 2 * WORKER_SEGMENT_BYTES
 
 
 def count_lines(data: bytes) -> int:
@@ -92,10 +93,12 @@ def safe_cut(data: bytes) -> int | None:
     return end + 1
 
 
-def segments(path: Any, skip: int) -> Iterator[Segment]:
-    """The file cut into segments (see the module docstring)."""
+def segments(path: Any, skip: int, largest: int | None = None) -> Iterator[Segment]:
+    """The file cut into segments (see the module docstring) of at most about ``largest`` bytes
+    (SEGMENT_BYTES by default)."""
+    largest = largest or SEGMENT_BYTES
     with open(path, "rb") as handle:
-        pending, start, lines, size = b"", 0, 0, min(FIRST_SEGMENT_BYTES, SEGMENT_BYTES)
+        pending, start, lines, size = b"", 0, 0, min(FIRST_SEGMENT_BYTES, largest)
         while block := handle.read(size):
             pending += block
             cut = safe_cut(pending)
@@ -106,7 +109,7 @@ def segments(path: Any, skip: int) -> Iterator[Segment]:
                 continue
             data, pending = pending[:cut], pending[cut:]
             yield Segment(start, data, lines, skip)
-            start, lines, skip, size = start + cut, lines + count_lines(data), 0, min(2 * size, SEGMENT_BYTES)
+            start, lines, skip, size = start + cut, lines + count_lines(data), 0, min(2 * size, largest)
         if pending:
             yield Segment(start, pending, lines, skip)
 
@@ -174,7 +177,7 @@ def planned_segments(reader: TableReader, settings: RowSettings, workers: int = 
     (see the module docstring). With one, a thread cuts, parses and maps the next segments meanwhile (Arrow's
     kernels let other threads run)."""
     assert isinstance(reader, DelimitedReader)
-    cuts = segments(reader.path, reader.header_index + 1)
+    cuts = segments(reader.path, reader.header_index + 1, SEGMENT_BYTES if workers == 1 else WORKER_SEGMENT_BYTES)
     if workers > 1:
         yield from _planned_in_parallel(reader, settings, workers, cuts)
         return

@@ -70,6 +70,7 @@ def assert_same_in_parallel(path: Path, root: Path) -> None:
 @pytest.fixture
 def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest.parallel, "SEGMENT_BYTES", SEGMENT)
+    monkeypatch.setattr(ingest.parallel, "WORKER_SEGMENT_BYTES", SEGMENT)
 
 
 def test_workers_give_the_records_of_one_process(tmp_path: Path, small_segments: None) -> None:
@@ -154,6 +155,7 @@ def test_small_chunks_give_the_records_of_one_big_chunk(tmp_path: Path, small_se
     path = write_csv(tmp_path / "recurring.csv", rows)
     many = load(path, tmp_path / "many", 1)
     monkeypatch.setattr(ingest.parallel, "SEGMENT_BYTES", 1 << 30)
+    monkeypatch.setattr(ingest.parallel, "WORKER_SEGMENT_BYTES", 1 << 30)
     monkeypatch.setattr(ingest.parallel, "CHUNK_ROWS", 1 << 30, raising=False)
     monkeypatch.setattr(ingest.readers, "CHUNK_ROWS", 1 << 30)
     one = load(path, tmp_path / "one", 1)
