@@ -32,7 +32,7 @@ from ingest.layouts import RowMapper
 from ingest.readers import BadRow, DelimitedReader, RawRow, TableReader, chunked, parse_records
 from ingest.rowplan import PlannedRows, RowPlanner, RowSettings
 
-SEGMENT_BYTES = 16 << 20  # bigger segments repeat less per-segment work (each distinct company is looked up once)
+SEGMENT_BYTES = 32 << 20  # bigger segments repeat less per-segment work (each distinct company is looked up once)
 FIRST_SEGMENT_BYTES = 2 << 20  # the first segment is small (planning starts soon); each next one is twice as big
 WORKER_SEGMENT_BYTES = 4 << 20  # with worker processes: each holds a segment's plan, so they stay small
 MAX_SEGMENT_BYTES = 64 << 20
