@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from graph.stores.arrays import string_bytes
 from ingest.readers import FIELD_LIMIT
 
 EXCERPT_CHARS = 500  # of a row's cells joined by '|', kept as the row's evidence excerpt and quarantine raw text
@@ -160,7 +161,6 @@ def _lengths_match(starts: np.ndarray, ends: np.ndarray, quotes: np.ndarray, joi
     cells = pc.binary_length(joined).to_numpy(zero_copy_only=False).astype(np.int64)
     if quotes.any():
         for column in columns:  # (only columns whose data holds a quote byte can hold one in a cell)
-            data = column.buffers()[2]
-            if data is not None and (np.frombuffer(data, np.uint8) == _QUOTE).any():
+            if (string_bytes(column) == _QUOTE).any():
                 quotes = quotes - pc.count_substring(column, '"').to_numpy(zero_copy_only=False)
     return bool(((ends - starts) == cells + quotes).all())

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from graph.batch import EdgeBatch
 from graph.goods import chpl_entry, describe_hs, goods_category
 from graph.schema import EdgeType, NodeType, node_id
+from graph.stores.arrays import string_bytes
 from graph.stores.frames import SCHEMAS, edge_id_column, float_texts, json_objects
 from ingest.canonical import REQUIRED, ROLES, CanonicalColumns
 from ingest.keys import company_key, normalize_identifier
@@ -305,7 +306,7 @@ def key_texts(columns: Sequence[pa.Array]) -> pa.Array:
     """
     joined = pc.binary_join_element_wise(*(pc.fill_null(c, _NULL) if c.null_count else c for c in columns),
                                          _SEPARATOR)
-    if not any(_holds_marks(column) for column in columns):
+    if not any(((raw := string_bytes(column)) == 0x1E).any() or (raw == 0x1F).any() for column in columns):
         return joined
     marked = None
     for column in columns:
@@ -315,15 +316,6 @@ def key_texts(columns: Sequence[pa.Array]) -> pa.Array:
 
 
 _SEPARATOR, _NULL = "\x1f", "\x1e"
-
-
-def _holds_marks(strings: pa.Array) -> bool:
-    """Whether the strings' data (or bytes beside it: a safe answer) holds ``\\x1e`` or ``\\x1f``."""
-    data = strings.buffers()[2]
-    if data is None:
-        return False
-    raw = np.frombuffer(data, np.uint8)
-    return bool(((raw == 0x1E) | (raw == 0x1F)).any())
 
 
 def _length_prefixed(columns: Sequence[pa.Array]) -> pa.Array:

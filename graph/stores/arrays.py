@@ -18,6 +18,22 @@ def _array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
+def string_offsets(strings: pa.Array) -> np.ndarray:
+    """The n + 1 offsets of a string array's values into its data (a view, for a slice too)."""
+    return np.frombuffer(strings.buffers()[1], np.int32, len(strings) + 1, strings.offset * 4)
+
+
+def string_bytes(strings: pa.Array) -> np.ndarray:
+    """The bytes of a string array's data buffer, those beside a slice's values included (a safe answer to
+    "may a value hold this byte?"); empty when there are none.
+
+    >>> bool((string_bytes(pa.array(["a\x1f", "b"])) == 0x1F).any())
+    True
+    """
+    data = strings.buffers()[2]
+    return np.empty(0, np.uint8) if data is None else np.frombuffer(data, np.uint8)
+
+
 def sorted_groups(ids: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Distinct ``ids`` in sorted (byte) order: the group (rank of its distinct id) of each row, and per
     group the row where that id occurs first.
@@ -59,7 +75,7 @@ def _hex_order(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     n = len(array)
     if array.null_count or not pa.types.is_string(array.type) or n < 2:
         return None
-    offsets = np.frombuffer(array.buffers()[1], np.int32, n + 1, array.offset * 4)
+    offsets = string_offsets(array)
     width = int(offsets[1] - offsets[0])
     data = array.buffers()[2]
     if width == 0 or data is None or not (np.diff(offsets) == width).all():

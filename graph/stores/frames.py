@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,8 +15,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.schema import (
-    EDGE_ID_PREFIX, EDGE_RULES, ID_BYTES, ID_SEPARATOR, Edge, EdgeType, Evidence, Node, NodeType, SchemaError, edge_ids,
+    EDGE_ID_PREFIX,
+    EDGE_RULES,
+    ID_BYTES,
+    ID_SEPARATOR,
+    Edge,
+    EdgeType,
+    Evidence,
+    Node,
+    NodeType,
+    SchemaError,
+    edge_ids,
 )
+from graph.stores.arrays import string_bytes, string_offsets
 
 if TYPE_CHECKING:  # networkx costs ~1 s to import: only the graph view needs it
     import networkx as nx
@@ -73,11 +85,11 @@ def _opened(members: pa.Array) -> pa.Array:
     ['{"a":1}', '{}']
     """
     n = len(members)
-    offsets = np.frombuffer(members.buffers()[1], np.int32, n + 1, members.offset * 4)
+    offsets = string_offsets(members)
     starts = offsets[:-1]
     if n == 0 or (offsets[1:] - starts).min() < 2:
         return pc.replace_substring(pc.binary_join_element_wise("{", members, ""), "{,", "{", max_replacements=1)
-    data = np.frombuffer(members.buffers()[2], np.uint8).copy()
+    data = string_bytes(members).copy()
     data[starts] = ord("{")
     return pa.Array.from_buffers(pa.string(), n, [None, members.buffers()[1], pa.py_buffer(data)],
                                  offset=members.offset)
@@ -122,18 +134,9 @@ def _escaped_where_needed(key: str, strings: pa.Array) -> pa.Array:
     return pc.replace_with_mask(fragments, escaped, pa.array(written, pa.string()))
 
 
-def _has_byte(strings: pa.Array, byte: bytes) -> bool:
-    """Whether any of the strings' data holds ``byte`` (data outside the strings included: a safe answer)."""
-    data = strings.buffers()[2]
-    return data is not None and bool((np.frombuffer(data, np.uint8) == ord(byte)).any())
-
-
 def _may_need_escapes(strings: pa.Array) -> bool:
     """False when no byte of the strings' data is one orjson escapes (UTF-8 multi-byte characters never are)."""
-    data = strings.buffers()[2]
-    if data is None:
-        return False
-    raw = np.frombuffer(data, np.uint8)
+    raw = string_bytes(strings)
     return bool(((raw < 32) | (raw == ord('"')) | (raw == ord("\\"))).any())
 
 
@@ -149,9 +152,9 @@ def edge_id_column(type: EdgeType | str, sources: pa.Array, targets: pa.Array, k
     n = len(texts)
     if texts.null_count or n == 0:
         return pa.array(edge_ids(type, sources.to_pylist(), targets.to_pylist(), keys.to_pylist()), pa.string())
-    offsets = np.frombuffer(texts.buffers()[1], np.int32, n + 1, texts.offset * 4).tolist()
+    offsets = string_offsets(texts).tolist()
     data, sha1 = memoryview(texts.buffers()[2]), hashlib.sha1
-    digests = b"".join([sha1(data[start:end]).digest()[:ID_BYTES] for start, end in zip(offsets, offsets[1:])])
+    digests = b"".join([sha1(data[start:end]).digest()[:ID_BYTES] for start, end in pairwise(offsets)])
     prefix = EDGE_ID_PREFIX.encode()
     ids = np.empty((n, len(prefix) + 2 * ID_BYTES), np.uint8)
     ids[:, :len(prefix)] = np.frombuffer(prefix, np.uint8)
@@ -171,7 +174,7 @@ def float_texts(values: pa.Array, *, json: bool = False) -> pa.Array:
     numbers = values.to_numpy(zero_copy_only=False)  # (NaN where null)
     size = np.abs(numbers)
     plain = (size < 1e16) & ((size >= 1e-4) | (size == 0.0))  # no exponent in repr
-    if _has_byte(text, b"e"):  # (Arrow writing an exponent where repr does not)
+    if (string_bytes(text) == ord("e")).any():  # (Arrow writing an exponent where repr does not)
         plain &= ~pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False)
     whole = plain & ~pc.fill_null(pc.match_substring(text, "."), True).to_numpy(zero_copy_only=False)
     if whole.any():  # repr writes them with ".0"
