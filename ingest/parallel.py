@@ -69,8 +69,13 @@ def worth_workers(reader: TableReader) -> bool:
 
 def count_lines(data: bytes) -> int:
     r"""Line ends as Python's text reading counts them: ``\n``, ``\r\n`` and a lone ``\r``."""
-    lines = _count(data, b"\n")
-    return lines + data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else lines
+    raw = np.frombuffer(data, np.uint8)
+    lines = int(np.count_nonzero(raw == ord("\n")))
+    if b"\r" not in data:
+        return lines
+    returns = np.flatnonzero(raw == ord("\r"))
+    followed = returns[returns + 1 < len(raw)]
+    return lines + len(returns) - int(np.count_nonzero(raw[followed + 1] == ord("\n")))  # (+ lone \r)
 
 
 def _count(data: bytes, byte: bytes, end: int | None = None) -> int:
@@ -100,14 +105,15 @@ def segments(path: Any, skip: int, largest: int | None = None) -> Iterator[Segme
     with open(path, "rb") as handle:
         pending, start, lines, size = b"", 0, 0, min(FIRST_SEGMENT_BYTES, largest)
         while block := handle.read(size):
-            pending += block
+            # on to the end of the line the block ends in: a cut there (the usual one) copies nothing more
+            pending = b"".join((pending, block, handle.readline(MAX_SEGMENT_BYTES)))
             cut = safe_cut(pending)
             if cut is None:
                 if len(pending) > MAX_SEGMENT_BYTES:
                     yield Segment(start, b"", lines, skip, whole=False)
                     return
                 continue
-            data, pending = pending[:cut], pending[cut:]
+            data, pending = (pending, b"") if cut == len(pending) else (pending[:cut], pending[cut:])
             yield Segment(start, data, lines, skip)
             start, lines, skip, size = start + cut, lines + count_lines(data), 0, min(2 * size, largest)
         if pending:

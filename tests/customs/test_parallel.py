@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ingest.parallel
 import ingest.readers
@@ -118,6 +120,13 @@ def test_safe_cut_and_line_counts() -> None:
     assert safe_cut(b'a,b\n"x\ny') == 4  # the last line end is inside a quoted cell: the one before it
     assert safe_cut(b'a,"b\nc') is None and safe_cut(b"no line end") is None
     assert count_lines(b"a\r\nb\rc\n") == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=["a", "\r", "\n"], max_size=30))
+def test_line_counts_are_those_of_python_text_reading(text: str) -> None:
+    assert count_lines(text.encode()) == len(io.StringIO(text, newline=None).readlines()) - (
+        1 if text and not text.endswith(("\r", "\n")) else 0)
 
 
 def test_arrow_reading_gives_the_records_of_the_csv_module(tmp_path: Path, small_segments: None,
