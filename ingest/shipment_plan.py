@@ -115,7 +115,7 @@ class ShipmentPlanner:
         # A builder sees every chunk of a planner, in order, so a row repeating one of these cannot tell
         # it anything new.
         self._told_companies = np.zeros(0, bool)
-        self._told: set[tuple[Any, ...]] = set()
+        self._told: dict[str, set[tuple[Any, ...]]] = {}  # per kind of mark
 
     def plan(self, chunk: CanonicalColumns, locators: pa.Array | Sequence[str],
              excerpts: pa.Array | Sequence[str | None]) -> ChunkPlan:
@@ -255,14 +255,13 @@ class ShipmentPlanner:
         _, first = np.unique(key, return_index=True)
         values = [column[first].tolist() if isinstance(column, np.ndarray) else column.take(pa.array(first)).to_pylist()
                   for column in columns]
-        told = self._told
-        fresh = []
-        for position, mark in zip(first.tolist(), zip(*values)):
-            mark = (kind, *mark)
-            if mark not in told:
-                told.add(mark)
-                fresh.append(position)
-        return np.array(sorted(fresh), np.int64)
+        marks = list(zip(*values))  # (distinct within the chunk)
+        told = self._told.setdefault(kind, set())
+        fresh = set(marks).difference(told)
+        if not fresh:
+            return np.empty(0, np.int64)
+        told.update(fresh)
+        return np.sort(first[[mark in fresh for mark in marks]]).astype(np.int64)
 
     def _shipments(self, chunk: CanonicalColumns, kept: np.ndarray, companies: list[_Named], goods: _Named,
                    locators: pa.Array, excerpts: pa.Array) -> EdgeBatch:
