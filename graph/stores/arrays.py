@@ -77,10 +77,9 @@ def _hex_order(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     offsets = string_offsets(array)
     width = int(offsets[1] - offsets[0])
-    data = array.buffers()[2]
-    if width == 0 or data is None or not (np.diff(offsets) == width).all():
+    if width == 0 or not (np.diff(offsets) == width).all():
         return None
-    rows = np.frombuffer(data, np.uint8, n * width, int(offsets[0])).reshape(n, width)
+    rows = string_bytes(array)[offsets[0]:offsets[0] + n * width].reshape(n, width)
     shared = 0  # bytes every id starts with, leaving sixteen to pack
     while shared < width - 16 and (rows[:, shared] == rows[0, shared]).all():
         shared += 1

@@ -609,16 +609,16 @@ class EmbeddedStore:
         """
         old_n = len(self._edges)
         old = pa.Table.from_pandas(self._edges, schema=SCHEMAS["edges"], preserve_index=False)
-        group, firsts = sorted_groups(pa.chunked_array([*old["id"].chunks, *new["id"].chunks], pa.string()))
+        all_ids = pa.chunked_array([*old["id"].chunks, *new["id"].chunks], pa.string()).combine_chunks()
+        group, firsts = sorted_groups(all_ids)
         is_old = firsts < old_n
         added = np.sort(firsts[~is_old]) - old_n  # the new edges' first rows, in write order
         assert self._stats is not None
         if not len(added):
-            return _MergedEdges(_done(self._edges), self._stats, old["id"].combine_chunks(), group[old_n:], is_old, 0)
+            return _MergedEdges(_done(self._edges), self._stats, all_ids.slice(0, old_n), group[old_n:], is_old, 0)
         ends = new.select(["type", "source", "target"])
         checked_endpoint_types(ends if len(added) == new.num_rows else ends.take(added), nodes)
-        ids = pa.chunked_array([*old["id"].chunks, *new["id"].chunks], pa.string()).combine_chunks().take(
-            pa.array(firsts))
+        ids = all_ids.take(pa.array(firsts))
         both = pa.concat_tables([old, new])
         schema, columns = both.schema, list(both.columns)
         del both, old, new, ends  # (the columns list is then all that holds them: each goes once taken)
